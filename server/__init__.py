@@ -1,0 +1,1 @@
+"""jira-mcp-gateway: a safe, fast and token-lean MCP server for Jira."""

@@ -1,0 +1,240 @@
+"""The request loop: limiter, retries, error mapping and one log event per upstream call."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import httpx
+
+from server.errors import JiraError, WriteOutcomeUnknown
+from server.gateway import headers as rate_headers
+from server.gateway.clock import Clock
+from server.gateway.errors import error_from_exception, error_from_response, invalid_json
+from server.gateway.limiter import RateLimiter
+from server.gateway.retry import RETRY_STATUSES, Backoff, is_safe_to_repeat
+from server.logging import Redactor, get_logger
+
+Json = Any  # what json.loads returns; callers check the shape they rely on
+
+_PER_ISSUE_REASON = "jira-per-issue-on-write"
+# Exceptions raised before any byte of the request left: a retry cannot duplicate anything.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@dataclass
+class RequestLog:
+    """Counts of upstream requests, by "METHOD path", for tests and benchmarks."""
+
+    sent: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        """Every request sent, retries included."""
+        return sum(self.sent.values())
+
+
+@dataclass
+class _Retry:
+    delay: float
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One logical request and what is known about repeating it."""
+
+    method: str
+    path: str
+    params: Mapping[str, str | int] | None
+    body: Json
+    safe: bool
+
+
+class JiraHttp:
+    """Sends one logical request, retrying only what is safe to repeat."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        limiter: RateLimiter,
+        clock: Clock,
+        *,
+        timeout: float,
+        max_retries: int,
+        backoff: Backoff | None = None,
+        secrets: Sequence[str] = (),
+    ) -> None:
+        self.client = client
+        self._redactor = Redactor(secrets)
+        self.limiter = limiter
+        self.clock = clock
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff = backoff or Backoff()
+        self.log = RequestLog()
+        self._logger = get_logger("gateway")
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        body: Json = None,
+        issue: str | None = None,
+    ) -> Json:
+        """Send ``method path`` and return its JSON (None for an empty answer).
+
+        ``issue`` names the issue a write changes, for Jira's per-issue write limit.
+        Raises a JiraError; for a write whose answer was lost, WriteOutcomeUnknown.
+        """
+        call = _Call(method, path, params, body, is_safe_to_repeat(method, path))
+        write_issue = None if call.safe else issue
+        attempt = 0
+        while True:
+            attempt += 1
+            async with self.limiter.slot(write_to_issue=write_issue) as waited:
+                outcome = await self._attempt(call, attempt, waited)
+            if not isinstance(outcome, _Retry):
+                return outcome
+            # The slot is released while waiting, so others are not held up by this retry.
+            await self.clock.sleep(outcome.delay)
+
+    async def _attempt(self, call: _Call, attempt: int, waited: float) -> Json | _Retry:
+        started = self.clock.monotonic()
+        self.log.sent[f"{call.method} {call.path}"] += 1
+        try:
+            with anyio.fail_after(self.timeout):
+                response = await self.client.request(
+                    call.method, call.path, params=call.params, json=call.body
+                )
+        except (httpx.HTTPError, TimeoutError) as exc:
+            self._log_call(
+                call,
+                status=None,
+                attempt=attempt,
+                waited=waited,
+                started=started,
+                error=type(exc).__name__,
+            )
+            return self._after_exception(call, exc, attempt)
+        self._log_call(
+            call,
+            status=response.status_code,
+            attempt=attempt,
+            waited=waited,
+            started=started,
+            error=None,
+        )
+        self.log.statuses[response.status_code] += 1
+        retry_after = self._observe(response)
+        if response.is_success:
+            return self._decode(call, response)
+        return self._after_error_status(call, response, retry_after, attempt)
+
+    def _scrubbed(self, error: JiraError) -> JiraError:
+        error.redact(self._redactor.scrub_text)
+        return error
+
+    def _after_exception(self, call: _Call, exc: BaseException, attempt: int) -> _Retry:
+        error = self._scrubbed(error_from_exception(call.method, call.path, exc, self.timeout))
+        not_sent = isinstance(exc, _NOT_SENT)
+        if (call.safe or not_sent) and attempt <= self.max_retries:
+            return _Retry(self.backoff.delay(attempt))
+        if not call.safe and not not_sent:
+            raise _unknown_outcome(error) from exc
+        raise error from exc
+
+    def _after_error_status(
+        self, call: _Call, response: httpx.Response, retry_after: float | None, attempt: int
+    ) -> _Retry:
+        status = response.status_code
+        # A 429 means Jira refused the request without acting on it, so even a write may
+        # be sent again; a 5xx after a write leaves its outcome unknown.
+        may_repeat = call.safe or status == 429
+        wait_is_short = retry_after is None or retry_after <= self.backoff.cap
+        retryable = status in RETRY_STATUSES and may_repeat and wait_is_short
+        if retryable and attempt <= self.max_retries:
+            return _Retry(self.backoff.delay(attempt, retry_after))
+        error = self._scrubbed(
+            error_from_response(call.method, call.path, status, response.content, retry_after)
+        )
+        if not call.safe and status >= 500:
+            raise _unknown_outcome(error)
+        raise error
+
+    def _observe(self, response: httpx.Response) -> float | None:
+        """Feed the limiter what Jira said about its limits; return any Retry-After."""
+        headers = response.headers
+        now = self.clock.wall()
+        retry_after = rate_headers.retry_after_seconds(headers, now)
+        reason = headers.get("ratelimit-reason", "")
+        if response.status_code == 429 and reason == _PER_ISSUE_REASON:
+            issue = _issue_in(response.request.url.path)
+            if issue is not None:
+                self.limiter.delay_issue_writes(issue, retry_after if retry_after else 2.0)
+                return retry_after
+        if retry_after is not None and response.status_code in RETRY_STATUSES:
+            self.limiter.pause_all(max(retry_after, self.backoff.floor))
+        self.limiter.observe_remaining(
+            rate_headers.number(headers, "x-ratelimit-limit"),
+            rate_headers.number(headers, "x-ratelimit-remaining"),
+            rate_headers.reset_in_seconds(headers, now),
+        )
+        return retry_after
+
+    def _decode(self, call: _Call, response: httpx.Response) -> Json:
+        content = response.content
+        if not content.strip():
+            return None
+        try:
+            return json.loads(content)
+        except ValueError:
+            error = invalid_json(call.method, call.path, response.status_code, content)
+            raise self._scrubbed(error) from None
+
+    def _log_call(
+        self,
+        call: _Call,
+        *,
+        status: int | None,
+        attempt: int,
+        waited: float,
+        started: float,
+        error: str | None,
+    ) -> None:
+        self._logger.info(
+            "jira_call",
+            method=call.method,
+            path=call.path,
+            status=status,
+            attempt=attempt,
+            waited_ms=round(waited * 1000, 1),
+            elapsed_ms=round((self.clock.monotonic() - started) * 1000, 1),
+            error=error,
+        )
+
+
+def _unknown_outcome(error: JiraError) -> WriteOutcomeUnknown:
+    unknown = WriteOutcomeUnknown(
+        "The write was sent but its answer was lost; it may or may not have happened. "
+        "Read before writing again.",
+        method=error.method,
+        path=error.path,
+        status=error.status,
+    )
+    unknown.cause = error
+    return unknown
+
+
+def _issue_in(path: str) -> str | None:
+    """The issue key or id in /rest/api/N/issue/{key}/..., if any."""
+    parts = path.strip("/").split("/")
+    if len(parts) >= 5 and parts[:2] == ["rest", "api"] and parts[3] == "issue":
+        return parts[4] if parts[4] not in ("bulkfetch", "createmeta", "") else None
+    return None

@@ -1,0 +1,169 @@
+"""The one place where httpx exceptions and Jira status codes become ``JiraError``s.
+
+Each text says what happened and what to do next, for a model that cannot see the wire.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+
+import httpx
+
+from server.errors import (
+    ApiRemoved,
+    AuthenticationFailed,
+    BadRequest,
+    Conflict,
+    InvalidResponse,
+    JiraError,
+    JiraHttpError,
+    JiraTimeout,
+    JiraTransportError,
+    JiraUnreachable,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    RateLimited,
+    ServerError,
+    TlsError,
+)
+
+_STATUS_TEXT: dict[int, tuple[type[JiraHttpError], str]] = {
+    400: (BadRequest, "Jira refused the request as invalid; fix what it names and try again."),
+    401: (
+        AuthenticationFailed,
+        "Jira did not accept the credentials. The user must check JIRA_EMAIL with "
+        "JIRA_API_TOKEN (Cloud), JIRA_PAT (Data Center) or JIRA_OAUTH_TOKEN; retrying will "
+        "not help.",
+    ),
+    403: (
+        PermissionDenied,
+        "The Jira account is not allowed to do this (a project permission is missing). "
+        "Use a project the account can work in, or ask a Jira admin for the permission.",
+    ),
+    404: (
+        NotFound,
+        "Not found: it does not exist or this account cannot see it. Check the key or id.",
+    ),
+    409: (Conflict, "Jira refused because of a conflicting update; read it again, then retry."),
+    410: (
+        ApiRemoved,
+        "This Jira endpoint was removed by Atlassian (CHANGE-2046). Search now goes through "
+        "/rest/api/3/search/jql with nextPageToken paging; this server uses it already, so "
+        "an old endpoint in JIRA_URL or a proxy is the likely cause.",
+    ),
+    413: (
+        PayloadTooLarge,
+        "A per-issue limit was reached (comments, worklogs, attachments or links).",
+    ),
+}
+
+
+def error_from_response(
+    method: str, path: str, status: int, body: bytes, retry_after: float | None = None
+) -> JiraError:
+    """The JiraError for an error answer, carrying Jira's own messages."""
+    messages, errors = _jira_messages(body)
+    if status == 429:
+        wait = f"Wait {retry_after:.0f} s" if retry_after is not None else "Wait a minute"
+        error = RateLimited(
+            f"Jira is rate limiting this account and the retries ran out. {wait}, then try "
+            "again; ask for fewer issues or fields per call meanwhile.",
+            error_messages=messages,
+            errors=errors,
+            method=method,
+            path=path,
+            status=status,
+        )
+        error.retry_after = retry_after
+        return error
+    if status >= 500:
+        return ServerError(
+            f"Jira failed with {status} (a server-side error). Try again in a minute; if it "
+            "persists, Jira itself is having trouble.",
+            error_messages=messages,
+            errors=errors,
+            method=method,
+            path=path,
+            status=status,
+        )
+    kind, text = _STATUS_TEXT.get(
+        status, (JiraHttpError, f"Jira answered {status}, which this server does not expect.")
+    )
+    return kind(
+        text, error_messages=messages, errors=errors, method=method, path=path, status=status
+    )
+
+
+def error_from_exception(method: str, path: str, exc: BaseException, timeout: float) -> JiraError:
+    """The JiraError for a request that got no answer."""
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return JiraTimeout(
+            f"Jira did not answer within {timeout:g} s. Try again, or narrow the request "
+            "(fewer issues or fields); JIRA_TIMEOUT sets the limit.",
+            method=method,
+            path=path,
+        )
+    if _is_tls_failure(exc):
+        return TlsError(
+            "TLS verification of the Jira server failed (its certificate is not trusted). "
+            "Set JIRA_CA_BUNDLE to your CA's PEM file; JIRA_SSL_VERIFY=false is for tests only.",
+            method=method,
+            path=path,
+        )
+    if isinstance(exc, httpx.ConnectError):
+        return JiraUnreachable(
+            "Could not connect to Jira (connection refused or host not found). Check JIRA_URL, "
+            "the network and HTTPS_PROXY.",
+            method=method,
+            path=path,
+        )
+    if isinstance(exc, httpx.TransportError):
+        return JiraUnreachable(
+            "The connection to Jira broke before an answer arrived. Try again.",
+            method=method,
+            path=path,
+        )
+    return JiraTransportError(
+        f"Talking to Jira failed: {type(exc).__name__}.", method=method, path=path
+    )
+
+
+def invalid_json(method: str, path: str, status: int, body: bytes) -> InvalidResponse:
+    """A success status whose body is not the JSON Jira promises."""
+    start = body[:80].decode("utf-8", "replace").replace("\n", " ")
+    return InvalidResponse(
+        f"Jira answered {status} but the body is not valid JSON (it starts {start!r}). A proxy "
+        "or login page may be in the way; check JIRA_URL. Trying again may help if the answer "
+        "was cut off.",
+        method=method,
+        path=path,
+        status=status,
+    )
+
+
+def _jira_messages(body: bytes) -> tuple[list[str], dict[str, str]]:
+    try:
+        data = json.loads(body) if body else {}
+    except ValueError:
+        text = body[:200].decode("utf-8", "replace").strip()
+        return ([text] if text and not text.startswith("<") else []), {}
+    if not isinstance(data, dict):
+        return [], {}
+    raw_messages = data.get("errorMessages") or []
+    messages = [str(m) for m in raw_messages] if isinstance(raw_messages, list) else []
+    raw_errors = data.get("errors") or {}
+    errors = {str(k): str(v) for k, v in raw_errors.items()} if isinstance(raw_errors, dict) else {}
+    if not messages and isinstance(data.get("message"), str):
+        messages.append(data["message"])
+    return messages, errors
+
+
+def _is_tls_failure(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

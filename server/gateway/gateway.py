@@ -1,0 +1,372 @@
+"""JiraGateway: the typed Jira calls every tool goes through.
+
+One instance per process owns the pooled HTTP client and the shared rate limiter
+(``JiraGateway.open`` is an async context manager the server lifespan enters once).
+Every search is scoped on its JQL syntax tree; every key-based read and every write is
+checked against the project Jira returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import anyio
+import httpx
+
+from server.config import Settings
+from server.errors import BadRequest, InvalidResponse, OutOfScope
+from server.gateway.agile import AgileApi
+from server.gateway.client import asgi_transport, build_client
+from server.gateway.clock import Clock, SystemClock
+from server.gateway.core import JiraHttp, Json
+from server.gateway.limiter import RateLimiter
+from server.gateway.meta import MetaApi
+from server.gateway.retry import Backoff
+from server.gateway.scope import ISSUE_ID, ISSUE_KEY, ProjectScope, project_of
+from server.jql import parse, render, scope
+from server.logging import secret_variants
+
+BULK_BATCH = 100  # /issue/bulkfetch takes at most 100 ids or keys per call
+MAX_PAGE = 100
+Deployment = Literal["cloud", "datacenter"]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search, as Jira returned it."""
+
+    issues: list[dict[str, Any]]
+    next_page_token: str | None
+    jql: str
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_last(self) -> bool:
+        """True when no page follows."""
+        return self.next_page_token is None
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """Issues of a bulk fetch in the order asked, and what did not come back."""
+
+    issues: list[dict[str, Any]]
+    not_found: list[str]
+    denied: list[str]
+    errors: list[str] = field(default_factory=list)
+
+
+class JiraGateway:
+    """Typed Jira calls through one rate-limited, retrying, scope-checking HTTP client."""
+
+    def __init__(self, settings: Settings, http: JiraHttp) -> None:
+        self.settings = settings
+        self.http = http
+        self.scope = ProjectScope(settings.jira_projects)
+        self.meta = MetaApi(http, settings.jira_deployment)
+        self.agile = AgileApi(http, self.scope)
+        # Projects of issues seen in answers, so a write can be scope-checked without a read.
+        self._project_of_issue: dict[str, str] = {}
+
+    @classmethod
+    @asynccontextmanager
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        asgi_app: object | None = None,
+        clock: Clock | None = None,
+        backoff: Backoff | None = None,
+    ) -> AsyncIterator[JiraGateway]:
+        """Open the process's gateway; ``asgi_app`` serves Jira in-process (the sandbox)."""
+        if asgi_app is not None:
+            transport = asgi_transport(asgi_app)
+        clock = clock or SystemClock()
+        limiter = RateLimiter(
+            settings.jira_rate_limit,
+            settings.jira_rate_burst,
+            settings.jira_max_concurrency,
+            clock,
+        )
+        async with build_client(settings, transport=transport) as client:
+            http = JiraHttp(
+                client,
+                limiter,
+                clock,
+                timeout=settings.jira_timeout,
+                max_retries=settings.jira_max_retries,
+                backoff=backoff,
+                secrets=secret_variants(settings.secrets(), settings.jira_email),
+            )
+            yield cls(settings, http)
+
+    # -- search -------------------------------------------------------------------------
+
+    def scoped_jql(self, jql: str) -> str:
+        """The query that will really run: parsed, scoped to JIRA_PROJECTS, re-rendered.
+
+        Raises JqlError (unparsable) or ScopeError (names a forbidden project or key)
+        before anything is sent.
+        """
+        query = parse(jql)
+        if self.scope.enabled:
+            query = scope(query, list(self.scope.projects))
+        return render(query)
+
+    async def search_page(
+        self,
+        jql: str,
+        *,
+        fields: Sequence[str] = ("id",),
+        max_results: int = 50,
+        next_page_token: str | None = None,
+        names: bool = False,
+    ) -> SearchPage:
+        """One page of ``POST /rest/api/3/search/jql`` for the scoped query."""
+        scoped = self.scoped_jql(jql)
+        # The project always comes back under a scope, so every answer can be checked.
+        wanted = [*fields, "project"] if self.scope.enabled else list(fields)
+        body: dict[str, Any] = {
+            "jql": scoped,
+            "fields": list(dict.fromkeys(wanted)),
+            "maxResults": max(1, min(MAX_PAGE, max_results)),
+        }
+        if next_page_token:
+            body["nextPageToken"] = next_page_token
+        if names:
+            body["expand"] = "names"
+        data = await self.http.request("POST", "/rest/api/3/search/jql", body=body)
+        issues = self._issue_list(data, "issues", "/rest/api/3/search/jql")
+        self._remember_projects(issues)
+        token = data.get("nextPageToken")
+        is_last = bool(data.get("isLast", token is None))
+        return SearchPage(
+            issues=[issue for issue in issues if self._visible(issue)],
+            next_page_token=None if is_last or not token else str(token),
+            jql=scoped,
+            names=dict(data.get("names") or {}),
+        )
+
+    async def search_all(
+        self, jql: str, *, fields: Sequence[str] = ("id",), page_size: int = MAX_PAGE
+    ) -> AsyncIterator[SearchPage]:
+        """Every page of a search, one after the other."""
+        token: str | None = None
+        while True:
+            page = await self.search_page(
+                jql, fields=fields, max_results=page_size, next_page_token=token
+            )
+            yield page
+            if page.next_page_token is None:
+                return
+            token = page.next_page_token
+
+    async def approximate_count(self, jql: str) -> int:
+        """Jira's approximate number of issues matching the scoped query."""
+        data = await self.http.request(
+            "POST", "/rest/api/3/search/approximate-count", body={"jql": self.scoped_jql(jql)}
+        )
+        count = data.get("count") if isinstance(data, dict) else None
+        if not isinstance(count, int):
+            raise InvalidResponse("Jira's approximate count had no number in it.")
+        return count
+
+    async def parse_jql(
+        self, queries: Sequence[str], validation: str = "strict"
+    ) -> list[dict[str, Any]]:
+        """Jira's own verdict on each query (``POST /rest/api/3/jql/parse``)."""
+        data = await self.http.request(
+            "POST",
+            "/rest/api/3/jql/parse",
+            params={"validation": validation},
+            body={"queries": list(queries)},
+        )
+        return self._issue_list(data, "queries", "/rest/api/3/jql/parse")
+
+    # -- issues -------------------------------------------------------------------------
+
+    async def bulk_fetch(
+        self,
+        keys: Sequence[str],
+        *,
+        fields: Sequence[str],
+        on_batch: Callable[[int, int], Awaitable[None]] | None = None,
+    ) -> BulkResult:
+        """Issues by key or id, in the order asked; batches of 100 sent concurrently.
+
+        Keys outside the scope are denied before any request; issues Jira returns in a
+        project outside the scope (moved issues) are denied too.
+        """
+        wanted = list(dict.fromkeys(k.strip().upper() for k in keys if k.strip()))
+        denied = [k for k in wanted if not self.scope.allows_key_prefix(k)]
+        asked = [k for k in wanted if k not in denied]
+        batches = [asked[i : i + BULK_BATCH] for i in range(0, len(asked), BULK_BATCH)]
+        wanted_fields = list(dict.fromkeys([*fields, "project"]))
+        found: list[dict[str, Any]] = []
+        errors: list[str] = []
+        done = 0
+
+        async def fetch(batch: list[str]) -> None:
+            nonlocal done
+            body = {"issueIdsOrKeys": batch, "fields": wanted_fields}
+            data = await self.http.request("POST", "/rest/api/3/issue/bulkfetch", body=body)
+            found.extend(self._issue_list(data, "issues", "/rest/api/3/issue/bulkfetch"))
+            errors.extend(_issue_errors(data))
+            done += 1
+            if on_batch is not None:
+                await on_batch(done, len(batches))
+
+        # Concurrent within the shared limiter: the limiter, not this loop, sets the pace.
+        async with anyio.create_task_group() as group:
+            for batch in batches:
+                group.start_soon(fetch, batch)
+        result = self._order_bulk(wanted, asked, denied, found)
+        return BulkResult(result.issues, result.not_found, result.denied, errors)
+
+    def _order_bulk(
+        self,
+        wanted: list[str],
+        asked: list[str],
+        denied: list[str],
+        found: list[dict[str, Any]],
+    ) -> BulkResult:
+        self._remember_projects(found)
+        by_ref: dict[str, dict[str, Any]] = {}
+        for issue in found:
+            by_ref[str(issue.get("key", "")).upper()] = issue
+            by_ref[str(issue.get("id", ""))] = issue
+        issues: list[dict[str, Any]] = []
+        not_found: list[str] = []
+        late_denied: list[str] = []
+        seen: set[str] = set()
+        for ref in asked:
+            match = by_ref.get(ref)
+            if match is None:
+                not_found.append(ref)
+            elif not self._visible(match):
+                late_denied.append(ref)
+            elif str(match.get("id")) not in seen:
+                seen.add(str(match.get("id")))
+                issues.append(match)
+        denied_all = set(denied) | set(late_denied)
+        return BulkResult(issues, not_found, [k for k in wanted if k in denied_all])
+
+    async def get_issue(
+        self, key: str, *, fields: Sequence[str] = ("summary", "status"), expand: str = ""
+    ) -> dict[str, Any]:
+        """One issue, checked against the scope by the project Jira returns."""
+        self._require_key(key)
+        params: dict[str, str | int] = {"fields": ",".join(dict.fromkeys([*fields, "project"]))}
+        if expand:
+            params["expand"] = expand
+        data = await self.http.request("GET", f"/rest/api/3/issue/{key}", params=params)
+        if not isinstance(data, dict):
+            raise InvalidResponse(f"Jira's answer for issue {key} was not an issue.")
+        self.scope.require_issue(key, data)
+        self._remember_projects([data])
+        return data
+
+    async def create_issue(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """``POST /rest/api/3/issue``; the project must be in scope (checked before sending).
+
+        Raises WriteOutcomeUnknown when the answer is lost after sending.
+        """
+        project = payload.get("fields", {}).get("project", {})
+        key = project.get("key") if isinstance(project, dict) else None
+        if self.scope.enabled:
+            if not isinstance(key, str):
+                raise OutOfScope("Name the project by key so that its scope can be checked.")
+            self.scope.require_project(key)
+        data = await self.http.request("POST", "/rest/api/3/issue", body=payload)
+        if not isinstance(data, dict) or "key" not in data:
+            raise InvalidResponse("Jira accepted the create but did not say which issue it made.")
+        if isinstance(key, str):
+            self._project_of_issue[str(data["key"]).upper()] = key.upper()
+        return data
+
+    async def get_issue_property(self, key: str, property_key: str) -> Json:
+        """An issue property's value (``GET /issue/{key}/properties/{propertyKey}``)."""
+        await self.require_in_scope(key)
+        data = await self.http.request("GET", f"/rest/api/3/issue/{key}/properties/{property_key}")
+        return data.get("value") if isinstance(data, dict) else None
+
+    async def transitions(self, key: str, *, with_fields: bool = True) -> list[dict[str, Any]]:
+        """The transitions available to the issue, with their screen fields."""
+        await self.require_in_scope(key)
+        params: dict[str, str | int] = {"expand": "transitions.fields"} if with_fields else {}
+        data = await self.http.request("GET", f"/rest/api/3/issue/{key}/transitions", params=params)
+        return self._issue_list(data, "transitions", f"/rest/api/3/issue/{key}/transitions")
+
+    async def do_transition(self, key: str, body: dict[str, Any]) -> None:
+        """Perform a transition (``POST /issue/{key}/transitions``, 204)."""
+        await self.require_in_scope(key)
+        await self.http.request(
+            "POST", f"/rest/api/3/issue/{key}/transitions", body=body, issue=key
+        )
+
+    async def add_comment(self, key: str, adf_body: dict[str, Any]) -> dict[str, Any]:
+        """Add a comment whose body is an ADF document."""
+        await self.require_in_scope(key)
+        data = await self.http.request(
+            "POST", f"/rest/api/3/issue/{key}/comment", body={"body": adf_body}, issue=key
+        )
+        return data if isinstance(data, dict) else {}
+
+    async def require_in_scope(self, key: str) -> None:
+        """Raise OutOfScope unless the issue lives in an allowed project (read if unknown)."""
+        if not self.scope.enabled:
+            return
+        self._require_key(key)
+        project = self._project_of_issue.get(key.upper())
+        if project is None:
+            await self.get_issue(key, fields=("project",))
+            return
+        self.scope.require_project(project)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _require_key(self, key: str) -> None:
+        if not (ISSUE_KEY.match(key) or ISSUE_ID.match(key)):
+            raise BadRequest(f"{key!r} is not an issue key (like PROJ-123) or a numeric id.")
+        if not self.scope.allows_key_prefix(key):
+            raise OutOfScope(
+                f"Issue {key} is outside the allowed projects ({', '.join(self.scope.projects)})."
+            )
+
+    def _visible(self, issue: dict[str, Any]) -> bool:
+        return self.scope.allows(project_of(issue)) if self.scope.enabled else True
+
+    def _remember_projects(self, issues: Iterable[dict[str, Any]]) -> None:
+        for issue in issues:
+            project = project_of(issue)
+            if project is not None:
+                self._project_of_issue[str(issue.get("key", "")).upper()] = project
+                self._project_of_issue[str(issue.get("id", ""))] = project
+
+    @staticmethod
+    def _issue_list(data: Json, name: str, path: str) -> list[dict[str, Any]]:
+        items = data.get(name) if isinstance(data, dict) else None
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            raise InvalidResponse(f"Jira's answer to {path} had no list of {name}.")
+        return [item for item in items if isinstance(item, dict)]
+
+
+def _issue_errors(data: Json) -> list[str]:
+    """Jira's issueErrors of a bulk fetch, as text."""
+    raw = data.get("issueErrors") if isinstance(data, dict) else None
+    if not isinstance(raw, list):
+        return []
+    texts: list[str] = []
+    for item in raw:
+        if isinstance(item, dict):
+            messages = item.get("errorMessages") or [item.get("message") or str(item)]
+            texts.extend(str(m) for m in messages)
+        else:
+            texts.append(str(item))
+    return texts

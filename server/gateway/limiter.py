@@ -1,0 +1,115 @@
+"""One rate limiter shared by every tool call of the process.
+
+Three brakes, applied in this order for each request attempt:
+
+1. a concurrency cap (default 4 in flight);
+2. pauses: a ``Retry-After`` pauses every caller; a per-issue write limit delays later
+   writes to that issue only; a low ``X-RateLimit-Remaining`` slows everyone a little
+   before Jira has to say 429;
+3. a token bucket (default 10 requests/s, burst configurable), FIFO by reservation: a caller
+   takes its token at once, possibly going into debt, and sleeps until the debt is repaid,
+   so no lock is held while anyone sleeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import anyio
+
+from server.gateway.clock import Clock
+
+# Jira's request-rate windows are one second wide ("Rate limiting": jira-burst-based).
+_WINDOW = 1.0
+# Never pause longer than this on a header alone; a real 429 says how long to wait.
+_MAX_SLOWDOWN = 5.0
+
+
+@dataclass
+class LimiterStats:
+    """Counters for tests and benchmarks."""
+
+    acquired: int = 0
+    in_flight: int = 0
+    max_in_flight: int = 0
+    waited: float = 0.0
+
+
+class RateLimiter:
+    """Token bucket + concurrency cap + adaptive pauses, shared by all callers."""
+
+    def __init__(self, rate: float, burst: int, max_concurrency: int, clock: Clock) -> None:
+        self.rate = rate
+        self.burst = float(burst)
+        self.clock = clock
+        self.stats = LimiterStats()
+        self._tokens = float(burst)
+        self._refilled_at = clock.monotonic()
+        self._paused_until = 0.0
+        self._issue_not_before: dict[str, float] = {}
+        self._slots = anyio.Semaphore(max_concurrency)
+
+    @asynccontextmanager
+    async def slot(self, *, write_to_issue: str | None = None) -> AsyncIterator[float]:
+        """Hold one request slot; yields the seconds this caller waited for it."""
+        started = self.clock.monotonic()
+        async with self._slots:
+            if write_to_issue is not None:
+                await self._wait_until(self._issue_not_before.get(write_to_issue, 0.0))
+            await self._wait_until(self._paused_until)
+            await self._take_token()
+            # A pause may have started while this caller waited for its token.
+            await self._wait_until(self._paused_until)
+            waited = self.clock.monotonic() - started
+            self._enter(waited)
+            try:
+                yield waited
+            finally:
+                self.stats.in_flight -= 1
+
+    def pause_all(self, seconds: float) -> None:
+        """Hold every caller for ``seconds`` from now (a Retry-After, a quota reset)."""
+        self._paused_until = max(self._paused_until, self.clock.monotonic() + seconds)
+
+    def delay_issue_writes(self, issue: str, seconds: float) -> None:
+        """Hold later writes to ``issue`` only (Jira's per-issue write limit)."""
+        until = self.clock.monotonic() + seconds
+        self._issue_not_before[issue] = max(self._issue_not_before.get(issue, 0.0), until)
+
+    def observe_remaining(
+        self, limit: float | None, remaining: float | None, reset_in: float | None
+    ) -> None:
+        """Slow down when Jira reports little capacity left, before it answers 429."""
+        if limit is None or remaining is None or limit <= 0:
+            return
+        low_water = max(1.0, 0.1 * limit)
+        if remaining >= low_water:
+            return
+        if reset_in is not None and reset_in > 0:
+            # Spread what is left over the rest of the window.
+            wait = reset_in / (remaining + 1)
+        else:
+            wait = (low_water - remaining) * _WINDOW / limit
+        self.pause_all(min(wait, _MAX_SLOWDOWN))
+
+    def _enter(self, waited: float) -> None:
+        stats = self.stats
+        stats.acquired += 1
+        stats.waited += waited
+        stats.in_flight += 1
+        stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+
+    async def _take_token(self) -> None:
+        now = self.clock.monotonic()
+        elapsed = max(0.0, now - self._refilled_at)
+        self._tokens = min(self.burst, self._tokens + elapsed * self.rate)
+        self._refilled_at = now
+        self._tokens -= 1.0
+        if self._tokens < 0:
+            await self.clock.sleep(-self._tokens / self.rate)
+
+    async def _wait_until(self, deadline: float) -> None:
+        while (now := self.clock.monotonic()) < deadline:
+            await self.clock.sleep(deadline - now)

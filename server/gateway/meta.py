@@ -1,0 +1,101 @@
+"""Site metadata: server info, deployment, fields (cached), create metadata (cached), users."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from server.errors import InvalidResponse
+from server.gateway.core import JiraHttp, Json
+
+FIELD_TTL = 300.0  # seconds; custom fields change rarely, and a stale name only misses
+Deployment = Literal["cloud", "datacenter"]
+
+
+class MetaApi:
+    """Metadata calls, with small TTL caches where Jira's answer rarely changes."""
+
+    def __init__(self, http: JiraHttp, deployment: str = "auto") -> None:
+        self.http = http
+        self._configured = deployment
+        self._deployment: Deployment | None = None
+        self._fields: tuple[float, list[dict[str, Any]]] | None = None
+        self._createmeta: dict[tuple[str, str], tuple[float, Json]] = {}
+
+    async def server_info(self) -> dict[str, Any]:
+        """``GET /rest/api/2/serverInfo`` (v2 exists on Cloud and Data Center alike)."""
+        data = await self.http.request("GET", "/rest/api/2/serverInfo")
+        if not isinstance(data, dict):
+            raise InvalidResponse("Jira's serverInfo answer was not an object.")
+        return data
+
+    async def deployment(self) -> Deployment:
+        """cloud or datacenter: as configured, else from serverInfo's deploymentType."""
+        if self._configured in ("cloud", "datacenter"):
+            return self._configured  # type: ignore[return-value]  # narrowed by the check
+        if self._deployment is None:
+            info = await self.server_info()
+            kind = str(info.get("deploymentType", "")).lower()
+            self._deployment = "cloud" if kind == "cloud" else "datacenter"
+        return self._deployment
+
+    async def myself(self) -> dict[str, Any]:
+        """The account the credentials belong to."""
+        data = await self.http.request("GET", "/rest/api/3/myself")
+        if not isinstance(data, dict):
+            raise InvalidResponse("Jira's myself answer was not an object.")
+        return data
+
+    async def fields(self) -> list[dict[str, Any]]:
+        """Every field of the site (``GET /rest/api/3/field``), cached for FIELD_TTL."""
+        now = self.http.clock.monotonic()
+        if self._fields is not None and now - self._fields[0] < FIELD_TTL:
+            return self._fields[1]
+        data = await self.http.request("GET", "/rest/api/3/field")
+        if not isinstance(data, list):
+            raise InvalidResponse("Jira's field list was not a list.")
+        fields = [item for item in data if isinstance(item, dict)]
+        self._fields = (now, fields)
+        return fields
+
+    async def createmeta_issuetypes(self, project: str) -> list[dict[str, Any]]:
+        """Issue types that can be created in ``project``."""
+        data = await self._cached(
+            (project, ""), f"/rest/api/3/issue/createmeta/{project}/issuetypes"
+        )
+        items = data.get("issueTypes") or data.get("values") if isinstance(data, dict) else None
+        return [item for item in items or [] if isinstance(item, dict)]
+
+    async def createmeta_fields(self, project: str, issuetype_id: str) -> list[dict[str, Any]]:
+        """The create screen's fields for one issue type, with required and allowed values."""
+        path = f"/rest/api/3/issue/createmeta/{project}/issuetypes/{issuetype_id}"
+        data = await self._cached((project, issuetype_id), path)
+        items = data.get("fields") or data.get("results") if isinstance(data, dict) else None
+        return [item for item in items or [] if isinstance(item, dict)]
+
+    async def search_users(self, query: str, max_results: int = 20) -> list[dict[str, Any]]:
+        """Users whose name or email starts with ``query``."""
+        data = await self.http.request(
+            "GET", "/rest/api/3/user/search", params={"query": query, "maxResults": max_results}
+        )
+        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
+    async def priorities(self) -> list[dict[str, Any]]:
+        """The site's priorities."""
+        data = await self.http.request("GET", "/rest/api/3/priority")
+        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
+    async def project(self, key: str) -> dict[str, Any]:
+        """One project (``GET /rest/api/3/project/{key}``)."""
+        data = await self.http.request("GET", f"/rest/api/3/project/{key}")
+        if not isinstance(data, dict):
+            raise InvalidResponse(f"Jira's answer for project {key} was not an object.")
+        return data
+
+    async def _cached(self, key: tuple[str, str], path: str) -> Json:
+        now = self.http.clock.monotonic()
+        hit = self._createmeta.get(key)
+        if hit is not None and now - hit[0] < FIELD_TTL:
+            return hit[1]
+        data = await self.http.request("GET", path, params={"maxResults": 200})
+        self._createmeta[key] = (now, data)
+        return data

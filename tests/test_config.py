@@ -1,0 +1,74 @@
+"""Settings: every variable validated, lists comma-separated, one clear line when wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.config import SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def _no_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    """Run each test in an empty directory so no .env file is read."""
+    monkeypatch.chdir(str(tmp_path))
+
+
+def test_defaults() -> None:
+    """With nothing set, the documented defaults apply."""
+    settings = load_settings()
+    assert settings.jira_url is None
+    assert settings.jira_rate_limit == 10
+    assert settings.jira_max_concurrency == 4
+    assert settings.jira_max_retries == 4
+    assert settings.mcp_host == "127.0.0.1"
+    assert settings.mcp_transport == "stdio"
+
+
+def test_comma_lists_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """JIRA_PROJECTS=proj, OPS reads as two upper-case keys, as typed in a desktop config."""
+    monkeypatch.setenv("JIRA_PROJECTS", "proj, OPS,,")
+    monkeypatch.setenv("JIRA_EXCLUDE_TOOLS", "create_issue,transition")
+    settings = load_settings()
+    assert settings.jira_projects == ["PROJ", "OPS"]
+    assert settings.jira_exclude_tools == ["create_issue", "transition"]
+
+
+def test_sandbox_url() -> None:
+    """JIRA_URL=sandbox selects the simulator."""
+    assert load_settings(jira_url="Sandbox").is_sandbox
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("JIRA_RATE_LIMIT", "fast", "JIRA_RATE_LIMIT"),
+        ("JIRA_RATE_LIMIT", "0", "JIRA_RATE_LIMIT"),
+        ("JIRA_MAX_CONCURRENCY", "0", "JIRA_MAX_CONCURRENCY"),
+        ("JIRA_URL", "ftp//nowhere", "JIRA_URL"),
+        ("JIRA_PROJECTS", "PROJ,not a key", "JIRA_PROJECTS"),
+        ("JIRA_TOOLS", "search_jql,delete_everything", "JIRA_TOOLS"),
+        ("MCP_TRANSPORT", "websocket", "MCP_TRANSPORT"),
+        ("MCP_PORT", "99999", "MCP_PORT"),
+        ("JIRA_READ_ONLY", "perhaps", "JIRA_READ_ONLY"),
+        ("JIRA_DEPLOYMENT", "mainframe", "JIRA_DEPLOYMENT"),
+        ("JIRA_CA_BUNDLE", "/nonexistent/ca.pem", "JIRA_CA_BUNDLE"),
+    ],
+)
+def test_bad_value_one_line(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, named: str
+) -> None:
+    """A bad value fails with a single line that names the variable."""
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    text = str(caught.value)
+    assert "\n" not in text
+    assert text.startswith(named + ":")
+
+
+def test_token_without_email(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An API token without its account's email is refused with a hint."""
+    monkeypatch.setenv("JIRA_API_TOKEN", "secret-value-123")
+    with pytest.raises(SettingsError, match="JIRA_EMAIL") as caught:
+        load_settings()
+    assert "secret-value-123" not in str(caught.value)
