@@ -1,8 +1,14 @@
-"""Agile 1.0: boards, their configuration, sprints and sprint issues, all scope-checked."""
+"""Agile 1.0: boards, their configuration, sprints and sprint issues, all scope-checked.
+
+A board belongs to the project of its location. The board list and a board answer name the
+project by key; a board configuration names it by id (``projectKeyOrId``), so the ids seen in
+answers are remembered and a configuration can double as the board's scope check.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from server.errors import InvalidResponse, OutOfScope
@@ -10,6 +16,17 @@ from server.gateway.core import JiraHttp, Json
 from server.gateway.scope import ProjectScope
 
 AGILE = "/rest/agile/1.0"
+CONFIG_TTL = 300.0  # seconds; a board's estimation and location change rarely (like fields)
+
+
+@dataclass(frozen=True)
+class BoardConfig:
+    """What a board's configuration says: its type, project and estimation field."""
+
+    board_id: int
+    board_type: str
+    project: str | None
+    estimation_field: str | None
 
 
 class AgileApi:
@@ -19,6 +36,8 @@ class AgileApi:
         self.http = http
         self.scope = scope
         self._board_project: dict[int, str | None] = {}
+        self._project_key_of_id: dict[str, str] = {}
+        self._configs: dict[int, tuple[float, BoardConfig]] = {}
 
     async def boards(self, project: str, board_type: str | None = None) -> list[dict[str, Any]]:
         """Boards of ``project`` (scrum or kanban when ``board_type`` is given)."""
@@ -29,7 +48,7 @@ class AgileApi:
         data = await self.http.request("GET", f"{AGILE}/board", params=params)
         boards = _values(data)
         for board in boards:
-            self._board_project[int(board.get("id", 0))] = _board_location(board)
+            self._remember_board(int(board.get("id", 0)), board)
         return [b for b in boards if self.scope.allows(_board_location(b))]
 
     async def board(self, board_id: int) -> dict[str, Any]:
@@ -37,9 +56,8 @@ class AgileApi:
         data = await self.http.request("GET", f"{AGILE}/board/{board_id}")
         if not isinstance(data, dict):
             raise InvalidResponse(f"Jira's answer for board {board_id} was not a board.")
-        project = _board_location(data)
-        self._board_project[board_id] = project
-        self._require_board_project(board_id, project)
+        self._remember_board(board_id, data)
+        self._require_board_project(board_id, self._board_project[board_id])
         return data
 
     async def configuration(self, board_id: int) -> dict[str, Any]:
@@ -47,6 +65,24 @@ class AgileApi:
         await self.require_board(board_id)
         data = await self.http.request("GET", f"{AGILE}/board/{board_id}/configuration")
         return data if isinstance(data, dict) else {}
+
+    async def board_config(self, board_id: int) -> BoardConfig:
+        """The board's type, project and estimation field, cached for CONFIG_TTL.
+
+        Refused when the board's project is outside the scope. The configuration's location
+        is the scope check when its project id is known; otherwise the board is read once.
+        """
+        now = self.http.clock.monotonic()
+        hit = self._configs.get(board_id)
+        if hit is None or now - hit[0] >= CONFIG_TTL:
+            data = await self.http.request("GET", f"{AGILE}/board/{board_id}/configuration")
+            if not isinstance(data, dict):
+                raise InvalidResponse(f"Jira's configuration of board {board_id} was not one.")
+            hit = (now, await self._parse_config(board_id, data))
+            self._configs[board_id] = hit
+        config = hit[1]
+        self._require_board_project(board_id, config.project)
+        return config
 
     async def sprints(self, board_id: int, state: str = "active") -> list[dict[str, Any]]:
         """Sprints of a board in ``state`` (active, future, closed; comma-separated)."""
@@ -90,21 +126,70 @@ class AgileApi:
             quoted = ", ".join(f'"{p}"' for p in self.scope.projects)
             params["jql"] = f"project in ({quoted})"
         data = await self.http.request("GET", f"{AGILE}/sprint/{sprint_id}/issue", params=params)
-        issues = _values(data, "issues")
-        issues = [i for i in issues if self.scope.allows(_issue_project(i))]
+        answered = _values(data, "issues")
+        for issue in answered:
+            self._remember_project(_issue_project_ref(issue))
+        issues = [i for i in answered if self.scope.allows(_issue_project(i))]
         total = data.get("total") if isinstance(data, dict) else None
-        following = start_at + max(len(_values(data, "issues")), 0)
-        has_more = isinstance(total, int) and following < total and len(_values(data, "issues"))
+        following = start_at + len(answered)
+        has_more = isinstance(total, int) and following < total and bool(answered)
         return issues, following if has_more else None
 
     async def require_board(self, board_id: int) -> None:
         """Raise OutOfScope unless the board's project is allowed (reads the board once)."""
         if not self.scope.enabled:
             return
-        if board_id not in self._board_project:
-            await self.board(board_id)
+        if board_id in self._board_project:
+            self._require_board_project(board_id, self._board_project[board_id])
             return
-        self._require_board_project(board_id, self._board_project[board_id])
+        hit = self._configs.get(board_id)
+        if hit is not None:
+            self._require_board_project(board_id, hit[1].project)
+            return
+        await self.board(board_id)
+
+    async def _parse_config(self, board_id: int, data: dict[str, Any]) -> BoardConfig:
+        project = self._config_project(data)
+        if project is None and board_id in self._board_project:
+            project = self._board_project[board_id]
+        if project is None and self.scope.enabled:
+            # A project id not seen yet: the board's own answer names the project by key.
+            await self.board(board_id)
+            project = self._board_project[board_id]
+        estimation = data.get("estimation")
+        field = estimation.get("field") if isinstance(estimation, dict) else None
+        field_id = field.get("fieldId") if isinstance(field, dict) else None
+        return BoardConfig(
+            board_id=board_id,
+            board_type=str(data.get("type", "")),
+            project=project,
+            estimation_field=field_id if isinstance(field_id, str) and field_id else None,
+        )
+
+    def _config_project(self, data: dict[str, Any]) -> str | None:
+        """The project key of a configuration's location, when it can be told offline."""
+        location = data.get("location")
+        if not isinstance(location, dict) or location.get("type") != "project":
+            return None
+        ref = str(location.get("projectKeyOrId") or location.get("key") or "")
+        if ref.isdigit():
+            return self._project_key_of_id.get(ref)
+        return ref.upper() or None
+
+    def _remember_board(self, board_id: int, board: dict[str, Any]) -> None:
+        location = board.get("location")
+        self._board_project[board_id] = _board_location(board)
+        if isinstance(location, dict):
+            self._remember_project(
+                {"id": location.get("projectId"), "key": location.get("projectKey")}
+            )
+
+    def _remember_project(self, project: dict[str, Any] | None) -> None:
+        if project is None:
+            return
+        project_id, key = project.get("id"), project.get("key")
+        if project_id is not None and isinstance(key, str):
+            self._project_key_of_id[str(project_id)] = key
 
     def _require_board_project(self, board_id: int, project: str | None) -> None:
         if self.scope.enabled and not self.scope.allows(project):
@@ -127,8 +212,13 @@ def _board_location(board: dict[str, Any]) -> str | None:
     return None
 
 
-def _issue_project(issue: dict[str, Any]) -> str | None:
+def _issue_project_ref(issue: dict[str, Any]) -> dict[str, Any] | None:
     fields = issue.get("fields")
     project = fields.get("project") if isinstance(fields, dict) else None
-    key = project.get("key") if isinstance(project, dict) else None
+    return project if isinstance(project, dict) else None
+
+
+def _issue_project(issue: dict[str, Any]) -> str | None:
+    project = _issue_project_ref(issue)
+    key = project.get("key") if project is not None else None
     return key if isinstance(key, str) else None

@@ -77,6 +77,8 @@ class JiraHttp:
         self.max_retries = max_retries
         self.backoff = backoff or Backoff()
         self.log = RequestLog()
+        # The rate-limit headers of the latest answer, for `jira-mcp-gateway check`.
+        self.rate_headers: dict[str, str] = {}
         self._logger = get_logger("gateway")
 
     async def request(
@@ -172,6 +174,11 @@ class JiraHttp:
         """Feed the limiter what Jira said about its limits; return any Retry-After."""
         headers = response.headers
         now = self.clock.wall()
+        self.rate_headers = {
+            name: headers[name]
+            for name in ("x-ratelimit-limit", "x-ratelimit-remaining", "ratelimit-reason")
+            if name in headers
+        }
         retry_after = rate_headers.retry_after_seconds(headers, now)
         reason = headers.get("ratelimit-reason", "")
         if response.status_code == 429 and reason == _PER_ISSUE_REASON:

@@ -1,0 +1,170 @@
+"""Gateway throughput against a Jira stub that enforces 10 requests/s with a burst of 10.
+
+Prints requests sent, 429s received, wall time and wall/floor, where
+floor = (requests - burst) / rate is the fastest any client could finish without a 429.
+Targets: 0 x 429 and wall/floor <= 1.10; with 30 % of answers 503, >= 99.5 % of reads succeed.
+
+Run: .venv/bin/python benchmarks/gateway_throughput.py
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import anyio
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from server.config import Settings
+from server.errors import JiraError
+from server.gateway import JiraGateway
+from server.logging import configure_logging
+
+RATE = 10.0
+BURST = 10
+CALLS = 200
+# The failure run needs more calls for its success rate to mean something: with 4 retries
+# a read fails only after 5 straight 503s (0.3 ** 5 = 0.24 %).
+FAILURE_RUN_CALLS = 1000
+
+
+@dataclass
+class StubState:
+    """The stub's bucket and counters (shared by its handler threads)."""
+
+    tokens: float = BURST
+    refilled: float = 0.0
+    requests: int = 0
+    limited: int = 0
+    fail_rate: float = 0.0
+    lock: threading.Lock = threading.Lock()  # noqa: RUF009  # one lock per state, made once
+    rng: random.Random = random.Random(5)  # noqa: RUF009  # seeded: repeatable failures
+
+    def admit(self) -> bool:
+        """Take a token if one is left (Jira's per-credential burst bucket)."""
+        with self.lock:
+            self.requests += 1
+            now = time.monotonic()
+            self.tokens = min(BURST, self.tokens + (now - self.refilled) * RATE)
+            self.refilled = now
+            if self.tokens < 1:
+                self.limited += 1
+                return False
+            self.tokens -= 1
+            return True
+
+    def should_fail(self) -> bool:
+        """Whether this answer is a transient 503 (decided under the lock)."""
+        with self.lock:
+            return self.rng.random() < self.fail_rate
+
+
+def make_handler(state: StubState) -> type[BaseHTTPRequestHandler]:
+    """A handler answering search/jql and issue/bulkfetch like Jira, within its limits."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            if not state.admit():
+                self._send(429, {"errorMessages": ["Rate limit exceeded"]}, {"Retry-After": "1"})
+                return
+            if state.should_fail():
+                self._send(503, {"errorMessages": ["Service unavailable"]}, {})
+                return
+            if self.path.startswith("/rest/api/3/issue/bulkfetch"):
+                keys = body["issueIdsOrKeys"]
+                issues = [_issue(k) for k in keys]
+                self._send(200, {"issues": issues, "issueErrors": []}, {})
+            else:
+                self._send(200, {"issues": [_issue("BENCH-1")], "isLast": True}, {})
+
+        def _send(self, status: int, payload: object, headers: dict[str, str]) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002  # stdlib name
+            """Silence the per-request access log."""
+
+    return Handler
+
+
+def _issue(key: str) -> dict[str, object]:
+    return {"id": "1", "key": key, "fields": {"summary": "x", "project": {"key": "BENCH"}}}
+
+
+@contextmanager
+def stub_server(state: StubState) -> Iterator[str]:
+    """Serve the stub on 127.0.0.1 in a thread; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def drive(url: str, calls: int) -> tuple[int, int]:
+    """Concurrent logical calls: searches, and every 4th a bulk fetch of 150 keys (2 requests)."""
+    settings = Settings.model_validate(
+        {"jira_url": url, "jira_email": "bench@example.com", "jira_api_token": "bench-token"}
+    )
+    ok = 0
+    failed = 0
+
+    async def one(index: int) -> None:
+        nonlocal ok, failed
+        try:
+            if index % 4 == 0:
+                keys = [f"BENCH-{n}" for n in range(1, 151)]
+                await gateway.bulk_fetch(keys, fields=["summary"])
+            else:
+                await gateway.search_page("project = BENCH", fields=["summary"])
+            ok += 1
+        except JiraError:
+            failed += 1
+
+    async with JiraGateway.open(settings) as gateway, anyio.create_task_group() as group:
+        for index in range(calls):
+            group.start_soon(one, index)
+    return ok, failed
+
+
+def run(fail_rate: float, calls: int) -> None:
+    """One run against a fresh stub; prints its figures."""
+    state = StubState(fail_rate=fail_rate, refilled=time.monotonic())
+    with stub_server(state) as url:
+        started = time.monotonic()
+        ok, failed = anyio.run(drive, url, calls)
+        wall = time.monotonic() - started
+    floor = (state.requests - BURST) / RATE
+    label = f"{int(fail_rate * 100)}% 503s"
+    print(
+        f"{label:>8}, {calls} calls: requests sent {state.requests}, 429s {state.limited}, "
+        f"wall {wall:.2f} s, floor {floor:.2f} s, wall/floor {wall / floor:.3f}, "
+        f"reads ok {ok}/{ok + failed} ({100 * ok / (ok + failed):.2f} %)"
+    )
+
+
+if __name__ == "__main__":
+    configure_logging("WARNING")
+    run(0.0, CALLS)
+    run(0.3, FAILURE_RUN_CALLS)

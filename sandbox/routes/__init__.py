@@ -1,0 +1,19 @@
+"""The sandbox's REST routes, one module per resource group."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from sandbox.routes import agile, issues, meta, removed, search, transitions
+
+
+def all_routes() -> list[BaseRoute]:
+    """Every route of the simulated Jira Cloud REST API."""
+    return [
+        *removed.ROUTES,
+        *search.ROUTES,
+        *issues.ROUTES,
+        *transitions.ROUTES,
+        *meta.ROUTES,
+        *agile.ROUTES,
+    ]

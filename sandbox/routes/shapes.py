@@ -1,0 +1,266 @@
+"""Jira's JSON shapes for the site's objects, with their self links and avatar bloat."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sandbox.routes.common import View, jira_time
+from sandbox.site import (
+    Board,
+    Comment,
+    Component,
+    FieldDef,
+    IssueType,
+    Json,
+    Priority,
+    Project,
+    Resolution,
+    Sprint,
+    Status,
+    StatusCategory,
+    User,
+    Version,
+)
+
+_AVATAR_HOST = "https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net"
+
+
+def avatars(seed: str, kind: str = "user") -> Json:
+    """Jira's four avatar sizes; real sites send all of them everywhere."""
+    digest = hashlib.md5(seed.encode(), usedforsecurity=False).hexdigest()
+    base = f"{_AVATAR_HOST}/{kind}/{digest}"
+    return {f"{n}x{n}": f"{base}?size={n}" for n in (48, 24, 16, 32)}
+
+
+def user(v: View, u: User) -> Json:
+    """A UserDetails object."""
+    return {
+        "self": v.api(f"user?accountId={u.account_id}"),
+        "accountId": u.account_id,
+        "emailAddress": u.email,
+        "avatarUrls": avatars(u.account_id),
+        "displayName": u.display_name,
+        "active": u.active,
+        "timeZone": u.time_zone,
+        "accountType": "atlassian",
+    }
+
+
+def user_or_none(v: View, account_id: str | None) -> Json | None:
+    """A user object, or None for an empty user field."""
+    if account_id is None or account_id not in v.site.users:
+        return None
+    return user(v, v.site.users[account_id])
+
+
+def full_user(v: View, u: User) -> Json:
+    """A User object (myself, user search): UserDetails plus locale, groups and roles."""
+    out = user(v, u)
+    out["locale"] = "en_US"
+    out["groups"] = {"size": len(u.groups), "items": []}
+    out["applicationRoles"] = {"size": 1, "items": []}
+    out["expand"] = "groups,applicationRoles"
+    return out
+
+
+def category(v: View, c: StatusCategory) -> Json:
+    """A StatusCategory object."""
+    return {
+        "self": v.api(f"statuscategory/{c.id}"),
+        "id": c.id,
+        "key": c.key,
+        "colorName": c.color,
+        "name": c.name,
+    }
+
+
+def status(v: View, s: Status) -> Json:
+    """A StatusDetails object with its category."""
+    return {
+        "self": v.api(f"status/{s.id}"),
+        "description": s.description,
+        "iconUrl": f"{v.base}/images/icons/statuses/generic.png",
+        "name": s.name,
+        "id": s.id,
+        "statusCategory": category(v, v.site.categories[s.category]),
+    }
+
+
+def priority(v: View, p: Priority) -> Json:
+    """A Priority object."""
+    return {
+        "self": v.api(f"priority/{p.id}"),
+        "iconUrl": f"{v.base}/images/icons/priorities/{p.name.lower()}.svg",
+        "name": p.name,
+        "id": p.id,
+    }
+
+
+def priority_full(v: View, p: Priority) -> Json:
+    """A Priority as `GET /priority` lists it."""
+    return {
+        **priority(v, p),
+        "statusColor": p.color,
+        "description": p.name,
+        "isDefault": p.id == "3",
+    }
+
+
+def resolution(v: View, r: Resolution) -> Json:
+    """A Resolution object."""
+    return {
+        "self": v.api(f"resolution/{r.id}"),
+        "id": r.id,
+        "description": r.description,
+        "name": r.name,
+    }
+
+
+def issuetype(v: View, t: IssueType) -> Json:
+    """An IssueTypeDetails object."""
+    return {
+        "self": v.api(f"issuetype/{t.id}"),
+        "id": t.id,
+        "description": t.description,
+        "iconUrl": f"{v.base}/rest/api/2/universal_avatar/view/type/issuetype/avatar/{t.id}",
+        "name": t.name,
+        "subtask": t.subtask,
+        "avatarId": int(t.id),
+        "hierarchyLevel": t.hierarchy,
+    }
+
+
+def component(v: View, c: Component) -> Json:
+    """A component reference as issues carry it."""
+    return {
+        "self": v.api(f"component/{c.id}"),
+        "id": c.id,
+        "name": c.name,
+        "description": c.description,
+    }
+
+
+def version(v: View, ver: Version) -> Json:
+    """A version reference as issues carry it."""
+    out: Json = {
+        "self": v.api(f"version/{ver.id}"),
+        "id": ver.id,
+        "description": "",
+        "name": ver.name,
+        "archived": False,
+        "released": ver.released,
+    }
+    if ver.release_date:
+        out["releaseDate"] = ver.release_date
+    return out
+
+
+def project_ref(v: View, p: Project) -> Json:
+    """A project as issues carry it."""
+    return {
+        "self": v.api(f"project/{p.id}"),
+        "id": p.id,
+        "key": p.key,
+        "name": p.name,
+        "projectTypeKey": "software",
+        "simplified": False,
+        "avatarUrls": avatars(p.key, "project"),
+    }
+
+
+def project(v: View, p: Project) -> Json:
+    """A Project object with its description, lead, issue types, components and versions."""
+    lead = v.site.users[p.lead]
+    return {
+        **project_ref(v, p),
+        "expand": "description,lead,issueTypes,url,projectKeys,permissions,insight",
+        "description": p.description,
+        "lead": user(v, lead),
+        "components": [component(v, c) for c in p.components],
+        "issueTypes": [issuetype(v, t) for t in v.site.data.issuetypes],
+        "assigneeType": "UNASSIGNED",
+        "versions": [version(v, ver) for ver in p.versions],
+        "style": "classic",
+        "isPrivate": False,
+        "properties": {},
+    }
+
+
+def field(f: FieldDef) -> Json:
+    """A FieldDetails object."""
+    return {
+        "id": f.id,
+        "key": f.id,
+        "name": f.name,
+        "custom": f.custom,
+        "orderable": f.orderable,
+        "navigable": f.navigable,
+        "searchable": f.searchable,
+        "clauseNames": f.clause_names,
+        "schema": f.type_schema,
+    }
+
+
+def comment(v: View, issue_id: int, c: Comment) -> Json:
+    """A Comment object with an ADF body."""
+    author = user_or_none(v, c.author)
+    return {
+        "self": v.api(f"issue/{issue_id}/comment/{c.id}"),
+        "id": c.id,
+        "author": author,
+        "body": c.body,
+        "updateAuthor": author,
+        "created": jira_time(c.created),
+        "updated": jira_time(c.updated),
+        "jsdPublic": True,
+    }
+
+
+def board(v: View, b: Board) -> Json:
+    """An Agile Board object with its project location."""
+    p = v.site.projects[b.project_key]
+    return {
+        "id": b.id,
+        "self": f"{v.base}/rest/agile/1.0/board/{b.id}",
+        "name": b.name,
+        "type": b.type,
+        "location": {
+            "projectId": int(p.id),
+            "displayName": f"{p.name} ({p.key})",
+            "projectName": p.name,
+            "projectKey": p.key,
+            "projectTypeKey": "software",
+            "avatarURI": avatars(p.key, "project")["48x48"],
+            "name": f"{p.name} ({p.key})",
+        },
+        "isPrivate": False,
+    }
+
+
+def sprint(v: View, s: Sprint) -> Json:
+    """An Agile SprintBean (future sprints have no dates)."""
+    out: Json = {
+        "id": s.id,
+        "self": f"{v.base}/rest/agile/1.0/sprint/{s.id}",
+        "state": s.state,
+        "name": s.name,
+    }
+    for key, moment in (
+        ("startDate", s.start),
+        ("endDate", s.end),
+        ("completeDate", s.complete),
+        ("createdDate", s.created),
+    ):
+        if moment is not None:
+            out[key] = jira_time(moment).replace("+0000", "Z")
+    out["originBoardId"] = s.board_id
+    out["goal"] = s.goal
+    return out
+
+
+def sprint_field(v: View, s: Sprint) -> Json:
+    """A sprint as the Sprint custom field holds it."""
+    out = sprint(v, s)
+    del out["self"]
+    out["boardId"] = out.pop("originBoardId")
+    return out

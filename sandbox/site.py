@@ -1,0 +1,319 @@
+"""The state of one simulated Jira Cloud site: catalogue, people, projects, sprints and issues.
+
+Everything is a pydantic model so the whole site can be written to and read from JSON
+(`SiteData`) for `--data` persistence. `Site` wraps that data with the indexes and the
+few mutations the routes need, and tells its listeners after every write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+Json = dict[str, Any]
+
+
+class StatusCategory(BaseModel):
+    """A status category (To Do/new, In Progress/indeterminate, Done/done)."""
+
+    id: int
+    key: str
+    name: str
+    color: str
+
+
+class Status(BaseModel):
+    """A workflow status and the key of its category."""
+
+    id: str
+    name: str
+    category: str
+    description: str = ""
+
+
+class Transition(BaseModel):
+    """A workflow transition to a status; `screen` lists the screen's field ids."""
+
+    id: str
+    name: str
+    to_status: str
+    screen: list[str] = Field(default_factory=list)
+    required: list[str] = Field(default_factory=list)
+
+
+class Priority(BaseModel):
+    """A priority; `rank` 1 is the most urgent."""
+
+    id: str
+    name: str
+    rank: int
+    color: str
+
+
+class Resolution(BaseModel):
+    """An issue resolution."""
+
+    id: str
+    name: str
+    description: str
+
+
+class IssueType(BaseModel):
+    """An issue type (Epic 1, standard 0, sub-task -1)."""
+
+    id: str
+    name: str
+    description: str
+    subtask: bool = False
+    hierarchy: int = 0
+
+
+class FieldDef(BaseModel):
+    """A field as `GET /rest/api/3/field` describes it."""
+
+    id: str
+    name: str
+    custom: bool
+    type_schema: Json
+    clause_names: list[str] = Field(default_factory=list)
+    navigable: bool = True
+    orderable: bool = True
+    searchable: bool = True
+
+
+class User(BaseModel):
+    """An Atlassian account."""
+
+    account_id: str
+    display_name: str
+    email: str
+    active: bool = True
+    time_zone: str = "Europe/Berlin"
+    groups: list[str] = Field(default_factory=list)
+
+
+class Component(BaseModel):
+    """A project component."""
+
+    id: str
+    name: str
+    description: str = ""
+
+
+class Version(BaseModel):
+    """A project version (fix version)."""
+
+    id: str
+    name: str
+    released: bool
+    release_date: str | None = None
+
+
+class Project(BaseModel):
+    """A software project with its board style, components and versions."""
+
+    id: str
+    key: str
+    name: str
+    style: str
+    description: str
+    lead: str
+    components: list[Component] = Field(default_factory=list)
+    versions: list[Version] = Field(default_factory=list)
+
+
+class Board(BaseModel):
+    """An Agile board on one project."""
+
+    id: int
+    name: str
+    type: str
+    project_key: str
+    estimation_field: str | None = None
+
+
+class Sprint(BaseModel):
+    """A sprint of a scrum board."""
+
+    id: int
+    name: str
+    state: str
+    board_id: int
+    goal: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+    complete: datetime | None = None
+    created: datetime | None = None
+
+
+class Comment(BaseModel):
+    """An issue comment with an ADF body."""
+
+    id: str
+    author: str
+    body: Json
+    created: datetime
+    updated: datetime
+
+
+class Issue(BaseModel):
+    """One issue; people are account ids, catalogue entries are ids."""
+
+    id: int
+    key: str
+    project: str
+    issuetype: str
+    summary: str
+    status: str
+    priority: str
+    reporter: str
+    creator: str
+    created: datetime
+    updated: datetime
+    status_changed: datetime
+    description: Json | None = None
+    assignee: str | None = None
+    resolution: str | None = None
+    resolved: datetime | None = None
+    duedate: str | None = None
+    labels: list[str] = Field(default_factory=list)
+    components: list[str] = Field(default_factory=list)
+    fix_versions: list[str] = Field(default_factory=list)
+    story_points: float | None = None
+    sprints: list[int] = Field(default_factory=list)
+    flagged: bool = False
+    parent: int | None = None
+    rank: str = ""
+    comments: list[Comment] = Field(default_factory=list)
+    properties: Json = Field(default_factory=dict)
+    custom: Json = Field(default_factory=dict)
+
+
+class SiteData(BaseModel):
+    """Everything a site holds; the unit that is seeded, saved and loaded."""
+
+    anchor: datetime
+    categories: list[StatusCategory]
+    statuses: list[Status]
+    transitions: list[Transition]
+    priorities: list[Priority]
+    resolutions: list[Resolution]
+    issuetypes: list[IssueType]
+    fields: list[FieldDef]
+    users: list[User]
+    projects: list[Project]
+    boards: list[Board]
+    sprints: list[Sprint]
+    issues: list[Issue]
+    next_issue_id: int
+    next_comment_id: int = 10000
+    # accountId -> project keys that account may not browse (the permission hook).
+    hidden_projects: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Site:
+    """A live site: `SiteData` plus lookups, visibility and write notification."""
+
+    def __init__(
+        self,
+        data: SiteData,
+        base_url: str = "http://sandbox",
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.data = data
+        self.base_url = base_url.rstrip("/")
+        self.clock = clock
+        self._listeners: list[Callable[[Site], None]] = []
+        self._reindex()
+
+    # Lookups -------------------------------------------------------------------------------
+
+    def _reindex(self) -> None:
+        d = self.data
+        self.by_id = {i.id: i for i in d.issues}
+        self.by_key = {i.key.upper(): i for i in d.issues}
+        self.users = {u.account_id: u for u in d.users}
+        self.statuses = {s.id: s for s in d.statuses}
+        self.categories = {c.key: c for c in d.categories}
+        self.priorities = {p.id: p for p in d.priorities}
+        self.resolutions = {r.id: r for r in d.resolutions}
+        self.issuetypes = {t.id: t for t in d.issuetypes}
+        self.fields = {f.id: f for f in d.fields}
+        self.projects = {p.key: p for p in d.projects}
+        self.boards = {b.id: b for b in d.boards}
+        self.sprints = {s.id: s for s in d.sprints}
+
+    @property
+    def now(self) -> datetime:
+        """The site's current time: its clock's, or the seed anchor for a site without one."""
+        if self.clock is None:
+            return self.data.anchor
+        return datetime.fromtimestamp(self.clock(), UTC)
+
+    def issues(self) -> Iterator[Issue]:
+        """Every issue of the site, in creation order."""
+        return iter(self.data.issues)
+
+    def find_issue(self, id_or_key: str) -> Issue | None:
+        """An issue by id or (case-insensitive) key."""
+        text = id_or_key.strip()
+        if text.isdigit():
+            return self.by_id.get(int(text))
+        return self.by_key.get(text.upper())
+
+    def project(self, id_or_key: str) -> Project | None:
+        """A project by id or key (keys are case sensitive, as in Jira)."""
+        for p in self.data.projects:
+            if id_or_key in (p.id, p.key):
+                return p
+        return None
+
+    def children(self, issue: Issue) -> list[Issue]:
+        """The issues whose parent is `issue`."""
+        return [i for i in self.data.issues if i.parent == issue.id]
+
+    def category_of(self, issue: Issue) -> StatusCategory:
+        """The status category of an issue's status."""
+        return self.categories[self.statuses[issue.status].category]
+
+    # Visibility ----------------------------------------------------------------------------
+
+    def can_browse(self, account_id: str, project_key: str) -> bool:
+        """Whether the account has Browse Projects on the project (all may, by default)."""
+        return project_key not in self.data.hidden_projects.get(account_id, [])
+
+    def visible(self, account_id: str, issue: Issue) -> bool:
+        """Whether the account can see the issue; invisible issues do not exist for it."""
+        return self.can_browse(account_id, issue.project)
+
+    # Writes --------------------------------------------------------------------------------
+
+    def add_issue(self, issue: Issue) -> None:
+        """Store a new issue and index it."""
+        self.data.issues.append(issue)
+        self.by_id[issue.id] = issue
+        self.by_key[issue.key.upper()] = issue
+
+    def allocate_issue(self, project_key: str) -> tuple[int, str]:
+        """The id and key for the next issue of a project."""
+        issue_id = self.data.next_issue_id
+        self.data.next_issue_id += 1
+        numbers = [int(i.key.split("-")[1]) for i in self.data.issues if i.project == project_key]
+        return issue_id, f"{project_key}-{max(numbers, default=0) + 1}"
+
+    def allocate_comment_id(self) -> str:
+        """The id for the next comment."""
+        self.data.next_comment_id += 1
+        return str(self.data.next_comment_id)
+
+    def on_write(self, listener: Callable[[Site], None]) -> None:
+        """Call `listener` after every committed write (used by `--data` persistence)."""
+        self._listeners.append(listener)
+
+    def committed(self) -> None:
+        """Tell the listeners that a write has finished."""
+        for listener in self._listeners:
+            listener(self)
