@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from server.jql import JqlError, parse, render
+from tests.sandbox.openapi import reference_dir
 
-_DATA = Path(__file__).parent / "data" / "jql-examples.tsv"
+# Atlassian's queries are read where the team keeps its reference material (shared/reference,
+# beside the checkout), not copied into the project.
+_DATA = reference_dir() / "jql-examples.tsv"
 
 # Two rows are marked valid in the data but break JQL's grammar (reference §3: "Multi-word
 # unquoted field names fail"); Jira rejects them too. They must fail, with a hint to quote.
