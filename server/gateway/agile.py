@@ -60,12 +60,6 @@ class AgileApi:
         self._require_board_project(board_id, self._board_project[board_id])
         return data
 
-    async def configuration(self, board_id: int) -> dict[str, Any]:
-        """The board's configuration (columns, estimation field)."""
-        await self.require_board(board_id)
-        data = await self.http.request("GET", f"{AGILE}/board/{board_id}/configuration")
-        return data if isinstance(data, dict) else {}
-
     async def board_config(self, board_id: int) -> BoardConfig:
         """The board's type, project and estimation field, cached for CONFIG_TTL.
 

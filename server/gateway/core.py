@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
-import httpx
 
 from server.errors import JiraError, WriteOutcomeUnknown
 from server.gateway import headers as rate_headers
@@ -19,11 +18,13 @@ from server.gateway.limiter import RateLimiter
 from server.gateway.retry import RETRY_STATUSES, Backoff, is_safe_to_repeat
 from server.logging import Redactor, get_logger
 
+if TYPE_CHECKING:
+    # httpx itself is imported with the first request: start-up does not need it.
+    import httpx
+
 Json = Any  # what json.loads returns; callers check the shape they rely on
 
 _PER_ISSUE_REASON = "jira-per-issue-on-write"
-# Exceptions raised before any byte of the request left: a retry cannot duplicate anything.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @dataclass
@@ -60,7 +61,7 @@ class JiraHttp:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        make_client: Callable[[], httpx.AsyncClient],
         limiter: RateLimiter,
         clock: Clock,
         *,
@@ -69,7 +70,10 @@ class JiraHttp:
         backoff: Backoff | None = None,
         secrets: Sequence[str] = (),
     ) -> None:
-        self.client = client
+        # Built on the first request: TLS set-up costs tens of milliseconds that a server
+        # answering only tools/list (or starting up) should not pay.
+        self._make_client = make_client
+        self._client: httpx.AsyncClient | None = None
         self._redactor = Redactor(secrets)
         self.limiter = limiter
         self.clock = clock
@@ -80,6 +84,19 @@ class JiraHttp:
         # The rate-limit headers of the latest answer, for `jira-mcp-gateway check`.
         self.rate_headers: dict[str, str] = {}
         self._logger = get_logger("gateway")
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The pooled HTTP client, created on first use."""
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the pooled connections, if any were opened."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
     async def request(
         self,
@@ -115,7 +132,7 @@ class JiraHttp:
                 response = await self.client.request(
                     call.method, call.path, params=call.params, json=call.body
                 )
-        except (httpx.HTTPError, TimeoutError) as exc:
+        except (_httpx().HTTPError, TimeoutError) as exc:
             self._log_call(
                 call,
                 status=None,
@@ -145,7 +162,9 @@ class JiraHttp:
 
     def _after_exception(self, call: _Call, exc: BaseException, attempt: int) -> _Retry:
         error = self._scrubbed(error_from_exception(call.method, call.path, exc, self.timeout))
-        not_sent = isinstance(exc, _NOT_SENT)
+        httpx = _httpx()
+        # Raised before any byte of the request left: a retry cannot duplicate anything.
+        not_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
         if (call.safe or not_sent) and attempt <= self.max_retries:
             return _Retry(self.backoff.delay(attempt))
         if not call.safe and not not_sent:
@@ -225,6 +244,12 @@ class JiraHttp:
             elapsed_ms=round((self.clock.monotonic() - started) * 1000, 1),
             error=error,
         )
+
+
+def _httpx() -> Any:
+    import httpx  # noqa: PLC0415  # see the TYPE_CHECKING import above
+
+    return httpx
 
 
 def _unknown_outcome(error: JiraError) -> WriteOutcomeUnknown:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import ssl
 
-import httpx
-
 from server.errors import (
     ApiRemoved,
     AuthenticationFailed,
@@ -98,6 +96,8 @@ def error_from_response(
 
 def error_from_exception(method: str, path: str, exc: BaseException, timeout: float) -> JiraError:
     """The JiraError for a request that got no answer."""
+    import httpx  # noqa: PLC0415  # loaded with the first request, not at start-up
+
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
         return JiraTimeout(
             f"Jira did not answer within {timeout:g} s. Try again, or narrow the request "

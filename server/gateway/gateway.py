@@ -11,23 +11,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
-import httpx
 
 from server.config import Settings
-from server.errors import BadRequest, InvalidResponse, OutOfScope
+from server.errors import BadRequest, InvalidResponse, JiraError, OutOfScope
 from server.gateway.agile import AgileApi
-from server.gateway.client import asgi_transport, build_client
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
 from server.gateway.limiter import RateLimiter
 from server.gateway.meta import MetaApi
 from server.gateway.retry import Backoff
 from server.gateway.scope import ISSUE_ID, ISSUE_KEY, ProjectScope, project_of
-from server.jql import parse, render, scope
 from server.logging import secret_variants
+
+if TYPE_CHECKING:
+    import httpx
 
 BULK_BATCH = 100  # /issue/bulkfetch takes at most 100 ids or keys per call
 MAX_PAGE = 100
@@ -83,8 +83,6 @@ class JiraGateway:
         backoff: Backoff | None = None,
     ) -> AsyncIterator[JiraGateway]:
         """Open the process's gateway; ``asgi_app`` serves Jira in-process (the sandbox)."""
-        if asgi_app is not None:
-            transport = asgi_transport(asgi_app)
         clock = clock or SystemClock()
         limiter = RateLimiter(
             settings.jira_rate_limit,
@@ -92,17 +90,27 @@ class JiraGateway:
             settings.jira_max_concurrency,
             clock,
         )
-        async with build_client(settings, transport=transport) as client:
-            http = JiraHttp(
-                client,
-                limiter,
-                clock,
-                timeout=settings.jira_timeout,
-                max_retries=settings.jira_max_retries,
-                backoff=backoff,
-                secrets=secret_variants(settings.secrets(), settings.jira_email),
-            )
+
+        def make_client() -> httpx.AsyncClient:
+            # Imported on first use, so that starting the server does not load httpx.
+            from server.gateway.client import asgi_transport, build_client  # noqa: PLC0415
+
+            used = asgi_transport(asgi_app) if asgi_app is not None else transport
+            return build_client(settings, transport=used)
+
+        http = JiraHttp(
+            make_client,
+            limiter,
+            clock,
+            timeout=settings.jira_timeout,
+            max_retries=settings.jira_max_retries,
+            backoff=backoff,
+            secrets=secret_variants(settings.secrets(), settings.jira_email),
+        )
+        try:
             yield cls(settings, http)
+        finally:
+            await http.aclose()
 
     # -- search -------------------------------------------------------------------------
 
@@ -112,6 +120,9 @@ class JiraGateway:
         Raises JqlError (unparsable) or ScopeError (names a forbidden project or key)
         before anything is sent.
         """
+        # Imported on first use: the JQL engine is not needed to start the server.
+        from server.jql import parse, render, scope  # noqa: PLC0415
+
         query = parse(jql)
         if self.scope.enabled:
             query = scope(query, list(self.scope.projects))
@@ -210,10 +221,17 @@ class JiraGateway:
         errors: list[str] = []
         done = 0
 
+        failures: list[JiraError] = []
+
         async def fetch(batch: list[str]) -> None:
             nonlocal done
             body = {"issueIdsOrKeys": batch, "fields": wanted_fields}
-            data = await self.http.request("POST", "/rest/api/3/issue/bulkfetch", body=body)
+            try:
+                data = await self.http.request("POST", "/rest/api/3/issue/bulkfetch", body=body)
+            except JiraError as exc:
+                # Kept, not raised: a task group would wrap it in an ExceptionGroup.
+                failures.append(exc)
+                return
             found.extend(self._issue_list(data, "issues", "/rest/api/3/issue/bulkfetch"))
             errors.extend(_issue_errors(data))
             done += 1
@@ -224,6 +242,8 @@ class JiraGateway:
         async with anyio.create_task_group() as group:
             for batch in batches:
                 group.start_soon(fetch, batch)
+        if failures:
+            raise failures[0]
         result = self._order_bulk(wanted, asked, denied, found)
         return BulkResult(result.issues, result.not_found, result.denied, errors)
 

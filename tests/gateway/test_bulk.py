@@ -8,6 +8,7 @@ import httpx
 import pytest
 import respx
 
+from server.errors import BadRequest
 from tests.gateway.conftest import JIRA, GatewayFactory
 
 pytestmark = pytest.mark.anyio
@@ -111,3 +112,12 @@ async def test_progress_reported_per_batch(open_gateway: GatewayFactory) -> None
                 [f"PROJ-{n}" for n in range(1, 202)], fields=["summary"], on_batch=progress
             )
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+async def test_failed_batch_raises_the_jira_error(open_gateway: GatewayFactory) -> None:
+    """A batch that keeps failing surfaces as its JiraError, not as an exception group."""
+    with respx.mock:
+        respx.post(BULK).mock(return_value=httpx.Response(400, json={"errorMessages": ["bad"]}))
+        async with open_gateway() as gateway:
+            with pytest.raises(BadRequest, match="bad"):
+                await gateway.bulk_fetch([f"PROJ-{n}" for n in range(1, 202)], fields=["summary"])
