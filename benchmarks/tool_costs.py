@@ -1,0 +1,291 @@
+"""What each tool call costs: bytes for the model, upstream requests, round-trip time.
+
+Every tool is driven through the MCP SDK's in-memory client against the in-process sandbox.
+A small ASGI wrapper around the sandbox counts the requests the gateway sends for each call.
+The gateway's own rate limiter is opened wide so the times show work, not pacing.
+Targets are printed next to the figures.
+
+Run: .venv/bin/python benchmarks/tool_costs.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mcp import Client
+from mcp.types import CallToolResult, TextContent
+
+from sandbox.app import create_app
+from sandbox.config import SandboxConfig
+from sandbox.site import Site
+from server.app import build_server
+from server.config import Settings
+from server.logging import configure_logging
+
+SCOPE = "SHOP,OPS"
+BULK_KEYS = 250
+TOOLS_LIST_LIMIT = 10 * 1024
+SEARCH_TEXT_PER_ISSUE = 120
+SPRINT_TEXT_LIMIT = 2048
+ACTIVE_SHOP_SPRINT = 5
+
+
+class CountingApp:
+    """Wraps the sandbox and records "METHOD path" of every request the gateway sends."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.requests: list[str] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            self.requests.append(f"{scope['method']} {scope['path']}")
+        await self.app(scope, receive, send)
+
+    def take(self) -> list[str]:
+        """The requests since the previous take."""
+        taken, self.requests = self.requests, []
+        return taken
+
+
+@dataclass
+class Row:
+    """One measured call."""
+
+    scenario: str
+    text_bytes: int  # for tools/list: the size of the whole answer
+    structured_bytes: int
+    requests: list[str]
+    millis: float
+    error: bool
+    target: str = ""
+    verdict: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+Check = Callable[[Row, CallToolResult], tuple[str, bool]]
+
+
+def text_of(result: CallToolResult) -> str:
+    return "\n".join(b.text for b in result.content if isinstance(b, TextContent))
+
+
+def structured_size(result: CallToolResult) -> int:
+    if result.structured_content is None:
+        return 0
+    return len(json.dumps(result.structured_content, separators=(",", ":")).encode())
+
+
+class Bench:
+    """Runs the scenarios on one client and keeps a row per call."""
+
+    def __init__(self, client: Client, counter: CountingApp) -> None:
+        self.client = client
+        self.counter = counter
+        self.rows: list[Row] = []
+
+    async def call(
+        self, scenario: str, tool: str, arguments: dict[str, Any], check: Check | None = None
+    ) -> CallToolResult:
+        self.counter.take()
+        started = time.perf_counter()
+        result = await self.client.call_tool(tool, arguments)
+        millis = 1000 * (time.perf_counter() - started)
+        row = Row(
+            scenario=scenario,
+            text_bytes=len(text_of(result).encode()),
+            structured_bytes=structured_size(result),
+            requests=self.counter.take(),
+            millis=millis,
+            error=result.is_error,
+        )
+        if result.is_error:
+            row.notes.append("ERROR: " + text_of(result)[:200])
+        if check is not None:
+            row.target, passed = check(row, result)
+            row.verdict = "ok" if passed and not result.is_error else "MISSED"
+        self.rows.append(row)
+        return result
+
+    async def tools_list(self) -> int:
+        self.counter.take()
+        started = time.perf_counter()
+        listed = await self.client.list_tools()
+        millis = 1000 * (time.perf_counter() - started)
+        size = len(listed.model_dump_json(by_alias=True, exclude_none=True).encode())
+        self.rows.append(
+            Row(
+                scenario=f"tools/list ({len(listed.tools)} tools)",
+                text_bytes=size,
+                structured_bytes=0,
+                requests=self.counter.take(),
+                millis=millis,
+                error=False,
+                target=f"<= {TOOLS_LIST_LIMIT} B",
+                verdict="ok" if size <= TOOLS_LIST_LIMIT else "MISSED",
+                notes=[
+                    f"{tool.name}: {len(tool.model_dump_json(by_alias=True, exclude_none=True))} B"
+                    for tool in listed.tools
+                ],
+            )
+        )
+        return size
+
+
+# -- targets ---------------------------------------------------------------------------------
+
+
+def search_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    issues = len((result.structured_content or {}).get("issues", []))
+    per_issue = row.text_bytes / issues if issues else float("inf")
+    row.notes.append(f"{issues} issues, {per_issue:.0f} B of text per issue")
+    return f"<= {SEARCH_TEXT_PER_ISSUE} B text/issue", per_issue <= SEARCH_TEXT_PER_ISSUE
+
+
+def bulk_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    data = result.structured_content or {}
+    row.notes.append(
+        f"{len(data.get('issues', []))} issues, {len(data.get('not_found', []))} not found, "
+        f"{len(data.get('denied', []))} denied"
+    )
+    return "1 call, 3 upstream", len(row.requests) == 3
+
+
+def transition_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    to_transitions = sum(1 for r in row.requests if r.endswith("/transitions"))
+    row.notes.append(f"{to_transitions} to the transitions endpoint")
+    return "<= 3 upstream, <= 2 transitions", len(row.requests) <= 3 and to_transitions <= 2
+
+
+def sprint_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    pages = sum(1 for r in row.requests if r.endswith("/issue") and "/sprint/" in r)
+    row.notes.append(f"{pages} issue pages; {len(row.requests) - pages} other requests")
+    within = len(row.requests) <= 2 + pages and row.text_bytes <= SPRINT_TEXT_LIMIT
+    return "<= 2 + pages, <= 2048 B text", within
+
+
+def no_target(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    return "-", True
+
+
+# -- scenarios -------------------------------------------------------------------------------
+
+
+def todo_shop_issue(site: Site) -> str:
+    """A SHOP issue in To Do whose workflow leads to In Progress (the common transition)."""
+    for issue in site.issues():
+        if issue.project == "SHOP" and site.statuses[issue.status].name == "To Do":
+            return issue.key
+    raise RuntimeError("the sandbox has no SHOP issue in To Do")
+
+
+async def run(bench: Bench, site: Site) -> None:
+    await bench.tools_list()
+    await bench.call(
+        "search_jql project=SHOP, default fields, limit 20",
+        "search_jql",
+        {"jql": "project = SHOP ORDER BY key", "limit": 20},
+        search_check,
+    )
+    keys = [f"SHOP-{n}" for n in range(1, BULK_KEYS + 1)]
+    await bench.call(f"bulk_fetch {BULK_KEYS} SHOP keys", "bulk_fetch", {"keys": keys}, bulk_check)
+    await bench.call(
+        "create_issue SHOP Task",
+        "create_issue",
+        {"summary": "Benchmark: measure the create path", "project": "SHOP"},
+        no_target,
+    )
+    await bench.call(
+        "transition To Do -> In Progress",
+        "transition",
+        {"key": todo_shop_issue(site), "to": "In Progress"},
+        transition_check,
+    )
+    # The first call also reads the board configuration; the gateway caches it per board.
+    for label in ("first call", "later call"):
+        await bench.call(
+            f"sprint_progress project=SHOP ({label})",
+            "sprint_progress",
+            {"project": "SHOP"},
+            sprint_check,
+        )
+    await bench.call(
+        "sprint_progress sprint_id=5 (board known)",
+        "sprint_progress",
+        {"sprint_id": ACTIVE_SHOP_SPRINT},
+        sprint_check,
+    )
+    await bench.call(
+        "validate_jql (local)",
+        "validate_jql",
+        {"jql": "project = SHOP AND status = Done ORDER BY created DESC"},
+        no_target,
+    )
+    await bench.call(
+        "validate_jql remote=true",
+        "validate_jql",
+        {"jql": "project = SHOP AND status = Done", "remote": True},
+        no_target,
+    )
+
+
+def print_table(rows: list[Row]) -> None:
+    header = ("scenario", "text B", "struct B", "upstream", "ms", "target", "")
+    table = [header] + [
+        (
+            r.scenario,
+            str(r.text_bytes),
+            str(r.structured_bytes),
+            str(len(r.requests)),
+            f"{r.millis:.1f}",
+            r.target,
+            r.verdict,
+        )
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for n, line in enumerate(table):
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    print()
+    for r in rows:
+        details = [*r.notes, "upstream: " + (", ".join(r.requests) or "none")]
+        print(f"{r.scenario}:")
+        for detail in details:
+            print(f"    {detail}")
+
+
+async def main() -> None:
+    configure_logging("WARNING")
+    sandbox = create_app(SandboxConfig(rate_limit=None))
+    counter = CountingApp(sandbox)
+    settings = Settings.model_validate(
+        {
+            "jira_url": "sandbox",
+            "jira_projects": SCOPE,
+            "jira_rate_limit": 1000,
+            "jira_rate_burst": 1000,
+            "log_level": "WARNING",
+        }
+    )
+    server = build_server(settings, jira_app=counter)
+    async with Client(server, raise_exceptions=False) as client:
+        bench = Bench(client, counter)
+        await run(bench, sandbox.state.site)
+    print(f"Tool costs (sandbox in-process, JIRA_PROJECTS={SCOPE})\n")
+    print_table(bench.rows)
+
+
+if __name__ == "__main__":
+    anyio.run(main)

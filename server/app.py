@@ -1,0 +1,262 @@
+"""The MCP server: the only module that imports the MCP SDK.
+
+It builds one ``MCPServer`` whose lifespan owns the process's one ``JiraGateway``, registers
+the tools of ``tools/`` (each a ``ToolSpec``), and turns the errors a model can act on
+(``JiraError``, ``JqlError``, ``ToolInputError``) into ``ToolError``s with their text.
+Anything else stays a crash whose details never reach the model.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated, Any
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.transport_security import TransportSecuritySettings
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import Tool as MCPTool
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from server.config import Settings
+from server.errors import JiraError
+from server.gateway import Clock, JiraGateway
+from server.logging import Redactor, get_logger, secret_variants
+from tools import ToolContext, ToolInputError, ToolSpec, selected_tools
+
+SERVER_NAME = "jira-mcp-gateway"
+INSTRUCTIONS = (
+    "Jira through a scoped, rate-limited gateway. Search with search_jql (JQL is checked and "
+    "scoped for you; use validate_jql to debug a query), read many issues at once with "
+    "bulk_fetch, and write with create_issue and transition (both support dry_run). Results "
+    "are compact tables; ask for more fields only when you need them."
+)
+
+
+def server_version() -> str:
+    """The installed distribution's version."""
+    try:
+        return version(SERVER_NAME)
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+class GatewayServer(MCPServer):
+    """MCPServer whose tools/list leaves out pydantic's generated titles.
+
+    Every property would otherwise repeat its own name as a title: about 1.3 KB of
+    tokens in every client's context for nothing.
+    """
+
+    async def list_tools(self) -> list[MCPTool]:
+        """The tools, with schemas stripped of generated titles."""
+        return [
+            tool.model_copy(
+                update={
+                    "input_schema": _without_titles(tool.input_schema),
+                    "output_schema": _without_titles(tool.output_schema),
+                }
+            )
+            for tool in await super().list_tools()
+        ]
+
+
+def _without_titles(schema: Any) -> Any:
+    """``schema`` without "title" keys (property names called title are kept)."""
+    if isinstance(schema, list):
+        return [_without_titles(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    stripped: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "title":
+            continue
+        if key in ("properties", "$defs"):
+            stripped[key] = {name: _without_titles(sub) for name, sub in value.items()}
+        else:
+            stripped[key] = _without_titles(value)
+    return stripped
+
+
+@dataclass
+class AppState:
+    """What the lifespan shares with every tool call: the one gateway."""
+
+    gateway: JiraGateway
+    settings: Settings
+
+
+def build_server(
+    settings: Settings, *, jira_app: object | None = None, clock: Clock | None = None
+) -> MCPServer:
+    """The MCP server for ``settings``; ``jira_app`` is an ASGI Jira to use in-process."""
+    if jira_app is None and settings.is_sandbox:
+        jira_app = _default_sandbox()
+
+    @asynccontextmanager
+    async def lifespan(server: MCPServer) -> AsyncIterator[AppState]:
+        async with JiraGateway.open(settings, asgi_app=jira_app, clock=clock) as gateway:
+            yield AppState(gateway=gateway, settings=settings)
+
+    mcp = GatewayServer(
+        SERVER_NAME,
+        title="Jira MCP gateway",
+        instructions=INSTRUCTIONS,
+        version=server_version(),
+        lifespan=lifespan,
+    )
+    redactor = Redactor(secret_variants(settings.secrets(), settings.jira_email))
+    for spec in selected_tools(settings):
+        mcp.add_tool(
+            _adapter(spec, redactor),
+            name=spec.name,
+            title=spec.title,
+            description=spec.description,
+            annotations=ToolAnnotations(
+                title=spec.title,
+                read_only_hint=spec.read_only,
+                destructive_hint=spec.destructive,
+                idempotent_hint=spec.idempotent,
+                open_world_hint=spec.open_world,
+            ),
+            structured_output=True,
+        )
+    return mcp
+
+
+def _default_sandbox() -> object:
+    """The built-in Jira simulator, built on its first request, not at start-up."""
+    return LazyAsgi(_create_sandbox)
+
+
+def _create_sandbox() -> Any:
+    from sandbox.app import create_app  # noqa: PLC0415  # only the sandbox mode needs it
+
+    return create_app()
+
+
+class LazyAsgi:
+    """An ASGI app made on first use, so that tools/list never waits for it."""
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory = factory
+        self._app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self._app is None:
+            self._app = self._factory()
+        await self._app(scope, receive, send)
+
+
+def _adapter(spec: ToolSpec[Any, Any], redactor: Redactor) -> Callable[..., Awaitable[Any]]:
+    """A function whose signature is the tool's flat parameters, for the SDK to introspect."""
+    logger = get_logger("tools")
+
+    async def call_tool(ctx: Context[AppState], **arguments: Any) -> CallToolResult:
+        state: AppState = ctx.request_context.lifespan_context
+        params = spec.params.model_validate(arguments)
+        tool_ctx = ToolContext(
+            gateway=state.gateway, settings=state.settings, progress=ctx.report_progress
+        )
+        try:
+            result = await spec.handler(tool_ctx, params)
+        except _model_fixable() as exc:
+            logger.info("tool_error", tool=spec.name, error=type(exc).__name__)
+            raise ToolError(redactor.scrub_text(str(exc))) from exc
+        text = redactor.scrub_text(spec.render(result))
+        return CallToolResult(
+            content=[TextContent(type="text", text=text)],
+            structured_content=result.model_dump(mode="json"),
+        )
+
+    call_tool.__name__ = spec.name
+    call_tool.__doc__ = spec.description
+    parameters = [
+        inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context[AppState]),
+        *_parameters(spec.params),
+    ]
+    return_type = Annotated[CallToolResult, spec.result]
+    call_tool.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # read by the SDK
+        parameters, return_annotation=return_type
+    )
+    call_tool.__annotations__ = {
+        **{p.name: p.annotation for p in parameters},
+        "return": return_type,
+    }
+    return call_tool
+
+
+def _model_fixable() -> tuple[type[Exception], ...]:
+    """Errors whose text is written for the model; anything else is a bug and stays generic."""
+    # The JQL engine is imported when a tool first runs, not at start-up.
+    from server.jql import JqlError  # noqa: PLC0415
+
+    return (JiraError, JqlError, ToolInputError)
+
+
+def _parameters(model: type[BaseModel]) -> list[inspect.Parameter]:
+    """The model's fields as keyword-only parameters, descriptions and limits kept."""
+    found = []
+    for name, field in model.model_fields.items():
+        info = field
+        default = field.default
+        if field.default_factory is not None:
+            default = field.default_factory()  # type: ignore[call-arg]  # no-argument factories
+            # The parameter carries the default itself; a field may not have both.
+            info = FieldInfo.merge_field_infos(field, default_factory=None, default=default)
+        if default is PydanticUndefined:
+            default = inspect.Parameter.empty
+        annotation = Annotated[field.annotation, info]  # type: ignore[name-defined]
+        found.append(
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+            )
+        )
+    return found
+
+
+LOOPBACK_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*")
+LOOPBACK_ORIGINS = ("http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*")
+
+
+def transport_security(settings: Settings) -> TransportSecuritySettings:
+    """Host and Origin checks that stay on whatever the bind address.
+
+    The SDK arms them by itself only for a loopback bind and silently drops them for
+    0.0.0.0, so they are always passed explicitly.
+    """
+    hosts = list(LOOPBACK_HOSTS)
+    for host in settings.mcp_allowed_hosts:
+        hosts.extend([host] if ":" in host else [host, f"{host}:*"])
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=hosts,
+        allowed_origins=[*LOOPBACK_ORIGINS, *settings.mcp_allowed_origins],
+    )
+
+
+def streamable_http_app(mcp: MCPServer, settings: Settings) -> Any:
+    """The SDK's streamable HTTP app at /mcp, and the context that runs its sessions."""
+    return mcp.streamable_http_app(
+        streamable_http_path="/mcp",
+        stateless_http=settings.mcp_stateless,
+        transport_security=transport_security(settings),
+        host=settings.mcp_host,
+    )
+
+
+def session_manager(mcp: MCPServer) -> Any:
+    """The running context the mounted HTTP app needs (its own lifespan never runs)."""
+    return mcp.session_manager.run()
+
+
+def run_stdio(mcp: MCPServer) -> None:
+    """Serve over stdio until the client closes it."""
+    mcp.run("stdio")

@@ -1,0 +1,36 @@
+"""stdio: a real client spawns the server and runs every tool against the sandbox."""
+
+from __future__ import annotations
+
+import pytest
+from mcp import Client, StdioServerParameters
+from mcp.types import TextContent
+
+from tests.server.processes import EXECUTABLE, clean_env
+
+pytestmark = pytest.mark.anyio
+
+CALLS: list[tuple[str, dict[str, object]]] = [
+    ("search_jql", {"jql": "project = SHOP ORDER BY key ASC", "limit": 3}),
+    ("bulk_fetch", {"keys": ["SHOP-1", "SHOP-2", "OPS-1"]}),
+    ("validate_jql", {"jql": "project = SHOP AND status = Done"}),
+    ("sprint_progress", {"project": "SHOP"}),
+    ("create_issue", {"summary": "Filed over stdio", "project": "SHOP"}),
+    ("transition", {"key": "SHOP-1", "to": "In Progress"}),
+]
+
+
+async def test_every_tool_over_stdio() -> None:
+    """Each of the six tools answers over stdio without an error, text and structure both."""
+    params = StdioServerParameters(
+        command=EXECUTABLE, args=["serve", "--sandbox"], env=clean_env(LOG_LEVEL="WARNING")
+    )
+    async with Client(params) as client:
+        listed = await client.list_tools()
+        assert sorted(tool.name for tool in listed.tools) == sorted(name for name, _ in CALLS)
+        for name, arguments in CALLS:
+            result = await client.call_tool(name, arguments)
+            text = "".join(b.text for b in result.content if isinstance(b, TextContent))
+            assert not result.is_error, f"{name}: {text}"
+            assert result.structured_content, name
+            assert text.strip(), name

@@ -1,0 +1,60 @@
+"""Tool tests go through a real MCP client (the SDK's in-memory Client) to the sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+import pytest
+from mcp import Client
+from mcp.types import CallToolResult, TextContent
+
+from sandbox.app import create_app
+from sandbox.config import SandboxConfig
+from server.app import build_server
+from server.config import Settings
+
+ClientFactory = Callable[..., AbstractAsyncContextManager[Client]]
+
+
+def tool_settings(**overrides: object) -> Settings:
+    """Settings for the sandbox, with fast local limits; only these values count."""
+    values: dict[str, object] = {
+        "jira_url": "sandbox",
+        "jira_rate_limit": 1000,
+        "jira_rate_burst": 1000,
+        "jira_timeout": 5,
+    }
+    values.update(overrides)
+    return Settings.model_validate(values)
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    """A sandbox without its rate limit, so tests measure behaviour, not waiting."""
+    return SandboxConfig(rate_limit=None)
+
+
+@pytest.fixture
+def sandbox_app(sandbox_config: SandboxConfig) -> Any:
+    """A fresh sandbox site; ``sandbox_app.state.site`` is its data, for direct checks."""
+    return create_app(sandbox_config)
+
+
+@pytest.fixture
+def connect(sandbox_app: Any) -> ClientFactory:
+    """Open an MCP client to a server built from ``tool_settings(**overrides)``."""
+
+    @asynccontextmanager
+    async def factory(**overrides: object) -> AsyncIterator[Client]:
+        server = build_server(tool_settings(**overrides), jira_app=sandbox_app)
+        async with Client(server, raise_exceptions=False) as client:
+            yield client
+
+    return factory
+
+
+def text_of(result: CallToolResult) -> str:
+    """The text content the model reads."""
+    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))

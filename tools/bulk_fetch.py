@@ -1,0 +1,108 @@
+"""bulk_fetch: many issues by key or id in one call, in the order asked.
+
+Keys are checked and deduplicated first; a malformed key is refused by name (a typo should be
+fixed, not reported as missing). The gateway denies keys of projects outside the scope before
+any request, denies issues Jira returns from such projects, and sends batches of 100
+concurrently within the shared rate limiter; each finished batch is reported as progress.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from pydantic import Field
+
+from server.gateway.scope import ISSUE_ID, ISSUE_KEY
+from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.fields import issue_row, resolve_fields, table
+from tools.validate_jql import LEAN_SCHEMA
+
+MAX_KEYS: Final = 1000
+SHOWN_BAD_KEYS: Final = 10
+
+
+class BulkFetchParams(ToolParams):
+    """Input of bulk_fetch."""
+
+    keys: list[str] = Field(
+        description="Issue keys (PROJ-123) or ids.", min_length=1, max_length=MAX_KEYS
+    )
+    fields: list[str] | None = Field(None, description="As in search_jql.", max_length=200)
+
+
+class BulkFetchResult(ToolResult):
+    """The issues found, in the order asked, and the keys that were not."""
+
+    model_config = LEAN_SCHEMA
+
+    issues: list[dict[str, Any]]
+    not_found: list[str]
+    denied: list[str] = Field(description="Outside the allowed projects.")
+
+
+async def bulk_fetch(ctx: ToolContext, params: BulkFetchParams) -> BulkFetchResult:
+    """Check the keys, resolve the fields, fetch in concurrent batches of 100."""
+    keys = _checked_keys(params.keys)
+    selection = await resolve_fields(
+        params.fields,
+        default=ctx.settings.jira_default_fields,
+        max_fields=ctx.settings.jira_max_fields,
+        source=ctx.gateway.meta,
+    )
+
+    reported = 0
+
+    async def report(done: int, total: int) -> None:
+        # Batches finish concurrently; progress must only ever go up, so a late one is dropped.
+        nonlocal reported
+        if done > reported:
+            reported = done
+            await ctx.progress(done, total, f"fetched batch {done} of {total}")
+
+    found = await ctx.gateway.bulk_fetch(keys, fields=selection.ids, on_batch=report)
+    limit = ctx.settings.jira_text_limit
+    return BulkFetchResult(
+        issues=[issue_row(issue, selection, limit) for issue in found.issues],
+        not_found=found.not_found,
+        denied=found.denied,
+    )
+
+
+def _checked_keys(keys: list[str]) -> list[str]:
+    """Keys upper-cased and deduplicated in order; ToolInputError names any malformed one."""
+    cleaned = list(dict.fromkeys(key.strip().upper() for key in keys))
+    bad = [key for key in cleaned if not (ISSUE_KEY.match(key) or ISSUE_ID.match(key))]
+    if bad:
+        shown = ", ".join(repr(key) for key in bad[:SHOWN_BAD_KEYS])
+        more = f" and {len(bad) - SHOWN_BAD_KEYS} more" if len(bad) > SHOWN_BAD_KEYS else ""
+        raise ToolInputError(
+            f"Not issue keys: {shown}{more}. Use keys like PROJ-123 or numeric issue ids."
+        )
+    return cleaned
+
+
+def render_bulk(result: BulkFetchResult) -> str:
+    """A table of the issues; then what was not found and what was denied."""
+    lines = [table(result.issues)] if result.issues else ["No issues returned."]
+    if result.not_found:
+        lines.append(f"not_found ({len(result.not_found)}): {', '.join(result.not_found)}")
+    if result.denied:
+        lines.append(
+            f"denied, outside the allowed projects ({len(result.denied)}): "
+            + ", ".join(result.denied)
+        )
+    return "\n".join(lines)
+
+
+SPEC = ToolSpec(
+    name="bulk_fetch",
+    title="Fetch issues by key",
+    description="Read up to 1000 issues by key in one call, in the order given.",
+    params=BulkFetchParams,
+    result=BulkFetchResult,
+    handler=bulk_fetch,
+    render=render_bulk,
+    read_only=True,
+    destructive=False,
+    idempotent=True,
+)

@@ -1,0 +1,117 @@
+"""search_jql: one page of a JQL search, scoped, with only the fields asked, as a compact table.
+
+The query is parsed before anything is sent (a syntax error costs no request), scoped on its
+syntax tree by the gateway, and linted. The page token handed out is our own cursor, bound to
+the scoped query and the fields, so a page can only continue the search that produced it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from pydantic import Field
+
+from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.cursor import PROCESS_CURSOR
+from tools.fields import issue_row, resolve_fields, table
+from tools.validate_jql import LEAN_SCHEMA, MAX_JQL, JqlWarning, lint_warnings
+
+MAX_LIMIT: Final = 100
+MAX_TOKEN: Final = 4096
+
+
+class SearchJqlParams(ToolParams):
+    """Input of search_jql."""
+
+    jql: str = Field(description="JQL query.", min_length=1, max_length=MAX_JQL)
+    fields: list[str] | None = Field(
+        None, description='Field ids or names ("Story Points").', max_length=200
+    )
+    limit: int = Field(20, ge=1, le=MAX_LIMIT, description="Issues per page.")
+    page_token: str | None = Field(
+        None, description="next_page_token of the same query.", max_length=MAX_TOKEN
+    )
+    count: bool = Field(False, description="Add approximate_total.")
+
+
+class SearchJqlResult(ToolResult):
+    """One page of issues and how to get the next."""
+
+    model_config = LEAN_SCHEMA
+
+    issues: list[dict[str, Any]]
+    next_page_token: str | None
+    jql: str = Field(description="The scoped query that ran.")
+    approximate_total: int | None = None
+    warnings: list[JqlWarning]
+
+
+async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResult:
+    """Check and scope the query, resolve the fields, fetch one page (and the count)."""
+    from server.jql import is_bounded, lint, parse  # noqa: PLC0415  # kept off start-up
+
+    query = parse(params.jql)  # a syntax error stops here, before any request
+    if not is_bounded(query) and not ctx.gateway.scope.enabled:
+        # Jira refuses a search without a condition; say so without asking it.
+        raise ToolInputError(
+            "The query has no condition, and Jira refuses unbounded searches. Add one, "
+            f"e.g. project = ABC {params.jql.strip()}".rstrip()
+        )
+    scoped = ctx.gateway.scoped_jql(params.jql)
+    warnings = lint_warnings(lint(query, scoped=ctx.gateway.scope.enabled))
+    selection = await resolve_fields(
+        params.fields,
+        default=ctx.settings.jira_default_fields,
+        max_fields=ctx.settings.jira_max_fields,
+        source=ctx.gateway.meta,
+    )
+    jira_token = None
+    if params.page_token:
+        jira_token = PROCESS_CURSOR.unwrap(params.page_token, scoped, selection.ids)
+    page = await ctx.gateway.search_page(
+        params.jql, fields=selection.ids, max_results=params.limit, next_page_token=jira_token
+    )
+    total = await ctx.gateway.approximate_count(params.jql) if params.count else None
+    next_token = None
+    if page.next_page_token is not None:
+        next_token = PROCESS_CURSOR.wrap(page.next_page_token, page.jql, selection.ids)
+    return SearchJqlResult(
+        issues=[issue_row(issue, selection, ctx.settings.jira_text_limit) for issue in page.issues],
+        next_page_token=next_token,
+        jql=page.jql,
+        approximate_total=total,
+        warnings=warnings,
+    )
+
+
+def render_search(result: SearchJqlResult) -> str:
+    """A table of the page; then the next token, the total and the warnings, if any."""
+    if result.issues:
+        lines = [table(result.issues)]
+    else:
+        lines = [f"No issues match this query: {result.jql}"]
+    if result.approximate_total is not None:
+        lines.append(f"approximate_total: {result.approximate_total}")
+    if result.next_page_token is not None:
+        lines.append(f"next_page_token: {result.next_page_token}")
+    for warning in result.warnings:
+        suggestion = f" Try: {warning.suggestion}" if warning.suggestion else ""
+        lines.append(f"warning [{warning.rule}]: {warning.message}{suggestion}")
+    return "\n".join(lines)
+
+
+SPEC = ToolSpec(
+    name="search_jql",
+    title="Search issues (JQL)",
+    description=(
+        "Search issues with JQL, one page per call. The query is checked and limited to the "
+        "allowed projects. Default fields: summary, status, assignee, priority, type, updated."
+    ),
+    params=SearchJqlParams,
+    result=SearchJqlResult,
+    handler=search_jql,
+    render=render_search,
+    read_only=True,
+    destructive=False,
+    idempotent=True,
+)

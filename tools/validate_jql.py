@@ -1,0 +1,161 @@
+"""validate_jql: check a query without running it; an invalid query is an answer, not an error.
+
+Locally: syntax (with line, column and a hint), lint warnings, the normalized query and the
+query the scope would really run (a scope refusal is one of the errors). With ``remote=true``
+Jira's ``/jql/parse`` (strict) adds what only the site knows: unknown fields, functions and
+values. Jira is not asked when the local checks already failed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tools.base import ToolContext, ToolParams, ToolResult, ToolSpec
+
+if TYPE_CHECKING:
+    from server.jql import JqlError, LintWarning
+
+MAX_JQL: Final = 20_000
+# Jira writes positions into its messages: "... (line 1, character 12)" or "line 1, column 12".
+_POSITION: Final = re.compile(r"line (\d+), (?:character|column) (\d+)", re.IGNORECASE)
+REMOTE_HINT: Final = "Reported by Jira (/jql/parse): check the field, function or value named."
+
+
+def _lean_schema(schema: dict[str, Any]) -> None:
+    """Drop pydantic's generated titles and the class docstring from an output schema.
+
+    tools/list is sent in every conversation; names that repeat the property add nothing.
+    """
+    schema.pop("title", None)
+    schema.pop("description", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+
+
+LEAN_SCHEMA: Final = ConfigDict(json_schema_extra=_lean_schema)
+
+
+class JqlProblem(BaseModel):
+    """Why a query cannot run, and where."""
+
+    model_config = LEAN_SCHEMA
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+
+class JqlWarning(BaseModel):
+    """A query that runs but probably does not do what was meant."""
+
+    model_config = LEAN_SCHEMA
+
+    rule: str  # a lint rule id, or "jira" for Jira's own warnings
+    message: str
+    suggestion: str = ""
+
+
+class ValidateJqlParams(ToolParams):
+    """Input of validate_jql."""
+
+    jql: str = Field(description="JQL to check.", min_length=1, max_length=MAX_JQL)
+    remote: bool = Field(False, description="Also ask Jira (unknown fields, functions, values).")
+
+
+class ValidateJqlResult(ToolResult):
+    """The verdict on one query."""
+
+    model_config = LEAN_SCHEMA
+
+    valid: bool
+    errors: list[JqlProblem]
+    warnings: list[JqlWarning]
+    normalized: str | None
+    scoped: str | None = Field(description="The query search_jql would run.")
+
+
+def lint_warnings(found: list[LintWarning]) -> list[JqlWarning]:
+    """The JQL engine's lint findings as result items (search_jql returns them too)."""
+    return [JqlWarning(rule=w.rule, message=w.message, suggestion=w.suggestion) for w in found]
+
+
+async def validate_jql(ctx: ToolContext, params: ValidateJqlParams) -> ValidateJqlResult:
+    """Parse, lint and scope locally; then, if asked and still valid, ask Jira."""
+    # Imported on first use: the JQL engine is not needed to start the server.
+    from server.jql import JqlError, ScopeError, lint, parse, render  # noqa: PLC0415
+
+    try:
+        query = parse(params.jql)
+    except JqlError as exc:
+        return ValidateJqlResult(
+            valid=False, errors=[_local_problem(exc)], warnings=[], normalized=None, scoped=None
+        )
+    errors: list[JqlProblem] = []
+    warnings = lint_warnings(lint(query, scoped=ctx.gateway.scope.enabled))
+    scoped: str | None = None
+    try:
+        scoped = ctx.gateway.scoped_jql(params.jql)
+    except ScopeError as exc:
+        errors.append(JqlProblem(message=exc.message, hint=exc.hint))
+    if params.remote and not errors:
+        # The text as written (it passed the scope check), so Jira's positions match it.
+        verdicts = await ctx.gateway.parse_jql([params.jql])
+        for verdict in verdicts[:1]:
+            errors.extend(_remote_problem(str(m)) for m in _texts(verdict, "errors"))
+            warnings.extend(JqlWarning(rule="jira", message=m) for m in _texts(verdict, "warnings"))
+    return ValidateJqlResult(
+        valid=not errors, errors=errors, warnings=warnings, normalized=render(query), scoped=scoped
+    )
+
+
+def _local_problem(exc: JqlError) -> JqlProblem:
+    return JqlProblem(message=exc.message, line=exc.line, column=exc.column, hint=exc.hint)
+
+
+def _remote_problem(message: str) -> JqlProblem:
+    position = _POSITION.search(message)
+    line, column = (int(position[1]), int(position[2])) if position else (None, None)
+    return JqlProblem(message=message, line=line, column=column, hint=REMOTE_HINT)
+
+
+def _texts(verdict: dict[str, Any], name: str) -> list[str]:
+    items = verdict.get(name)
+    return [str(item) for item in items] if isinstance(items, list) else []
+
+
+def render_validation(result: ValidateJqlResult) -> str:
+    """One line for the verdict, one per error and warning, then the queries."""
+    lines = ["valid" if result.valid else "invalid"]
+    for error in result.errors:
+        where = f" (line {error.line}, column {error.column})" if error.line else ""
+        hint = f" Hint: {error.hint}" if error.hint else ""
+        lines.append(f"error{where}: {error.message}{hint}")
+    for warning in result.warnings:
+        suggestion = f" Try: {warning.suggestion}" if warning.suggestion else ""
+        lines.append(f"warning [{warning.rule}]: {warning.message}{suggestion}")
+    if result.normalized is not None:
+        lines.append(f"normalized: {result.normalized}")
+    if result.scoped is not None:
+        lines.append(f"scoped: {result.scoped}")
+    return "\n".join(lines)
+
+
+SPEC = ToolSpec(
+    name="validate_jql",
+    title="Validate JQL",
+    description=(
+        "Check JQL without running it: errors with line, column and hint, lint warnings "
+        "with rewrites, the normalized and the scoped query."
+    ),
+    params=ValidateJqlParams,
+    result=ValidateJqlResult,
+    handler=validate_jql,
+    render=render_validation,
+    read_only=True,
+    destructive=False,
+    idempotent=True,
+)
