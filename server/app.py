@@ -157,7 +157,6 @@ class LazyAsgi:
 
 def _adapter(spec: ToolSpec[Any, Any], redactor: Redactor) -> Callable[..., Awaitable[Any]]:
     """A function whose signature is the tool's flat parameters, for the SDK to introspect."""
-    logger = get_logger("tools")
 
     async def call_tool(ctx: Context[AppState], **arguments: Any) -> CallToolResult:
         state: AppState = ctx.request_context.lifespan_context
@@ -168,7 +167,7 @@ def _adapter(spec: ToolSpec[Any, Any], redactor: Redactor) -> Callable[..., Awai
         try:
             result = await spec.handler(tool_ctx, params)
         except _model_fixable() as exc:
-            logger.info("tool_error", tool=spec.name, error=type(exc).__name__)
+            get_logger("tools").info("tool_error", tool=spec.name, error=type(exc).__name__)
             raise ToolError(redactor.scrub_text(str(exc))) from exc
         text = redactor.scrub_text(spec.render(result))
         return CallToolResult(

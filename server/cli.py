@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from server.config import SANDBOX, Settings, SettingsError, load_settings
 
@@ -91,9 +92,9 @@ def run_serve(settings: Settings) -> int:
     if settings.jira_url is None:
         print(NO_JIRA, file=sys.stderr)
         return 2
-    from server.logging import configure_logging, secret_variants  # noqa: PLC0415
+    from server.logging import prepare_logging, secret_variants  # noqa: PLC0415
 
-    configure_logging(settings.log_level, secret_variants(settings.secrets(), settings.jira_email))
+    prepare_logging(settings.log_level, secret_variants(settings.secrets(), settings.jira_email))
     if settings.mcp_transport == "http":
         return _serve_http(settings)
     from server.app import build_server, run_stdio  # noqa: PLC0415  # heavy: the MCP SDK
@@ -117,10 +118,11 @@ def _serve_http(settings: Settings) -> int:
 def _welcome(settings: Settings) -> str:
     url = f"http://{settings.mcp_host}:{settings.mcp_port}/mcp"
     backend = "the built-in Jira sandbox" if settings.is_sandbox else settings.jira_url
+    # Desktop clients start servers with a bare PATH: the snippet names the full path.
     desktop = {
         "mcpServers": {
             "jira": {
-                "command": "jira-mcp-gateway",
+                "command": str(Path(sys.argv[0]).resolve()),
                 "env": {"JIRA_URL": settings.jira_url or SANDBOX},
             }
         }

@@ -11,9 +11,10 @@ import base64
 import logging
 import sys
 from collections.abc import Iterable, MutableMapping
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import structlog
+if TYPE_CHECKING:
+    import structlog
 
 REDACTED = "[redacted]"
 _SECRET_KEYS = ("authorization", "token", "password", "secret", "cookie", "api_key")
@@ -72,6 +73,8 @@ def configure_logging(
     level: str = "INFO", secrets: Iterable[str] = (), stream: TextIO | None = None
 ) -> None:
     """Send JSON lines to ``stream`` (stderr by default) at ``level``, secrets scrubbed."""
+    import structlog  # noqa: PLC0415  # see prepare_logging
+
     target = stream if stream is not None else sys.stderr
     structlog.configure(
         processors=[
@@ -90,10 +93,24 @@ def configure_logging(
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, force=True)
 
 
+_prepared: tuple[str, list[str]] = ("INFO", [])
+
+
+def prepare_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
+    """Record how to log; structlog is loaded and set up when the first logger is needed.
+
+    A server that is only started and listed (tools/list) never pays for structlog.
+    """
+    global _prepared  # noqa: PLW0603  # one logging set-up per process, as structlog's own
+    _prepared = (level, list(secrets))
+
+
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
     """A logger bound to the component ``name``."""
+    import structlog  # noqa: PLC0415  # see prepare_logging
+
     if not structlog.is_configured():
         # structlog's own default prints to stdout, which belongs to MCP over stdio.
-        configure_logging()
+        configure_logging(*_prepared)
     logger: structlog.stdlib.BoundLogger = structlog.get_logger(component=name)
     return logger

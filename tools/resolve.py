@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from server.adf import markdown_to_adf, validate_adf
 from server.gateway import JiraGateway
 from tools.base import ToolInputError
 
@@ -172,6 +171,9 @@ def _names_an_option(value: Any) -> bool:
 
 def markdown_doc(text: str, what: str) -> dict[str, object]:
     """Markdown as an ADF document, checked before anything is sent."""
+    # The ADF converter loads on first use, keeping start-up light.
+    from server.adf import markdown_to_adf, validate_adf  # noqa: PLC0415
+
     doc = markdown_to_adf(text)
     problems = validate_adf(doc)
     if problems:

@@ -83,7 +83,6 @@ class JiraHttp:
         self.log = RequestLog()
         # The rate-limit headers of the latest answer, for `jira-mcp-gateway check`.
         self.rate_headers: dict[str, str] = {}
-        self._logger = get_logger("gateway")
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -234,7 +233,7 @@ class JiraHttp:
         started: float,
         error: str | None,
     ) -> None:
-        self._logger.info(
+        get_logger("gateway").info(
             "jira_call",
             method=call.method,
             path=call.path,
