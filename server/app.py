@@ -49,11 +49,26 @@ def server_version() -> str:
 
 
 class GatewayServer(MCPServer):
-    """MCPServer whose tools/list leaves out pydantic's generated titles.
+    """MCPServer that refuses unknown arguments and lists lean schemas.
 
-    Every property would otherwise repeat its own name as a title: about 1.3 KB of
-    tokens in every client's context for nothing.
+    The SDK drops arguments it does not know, so a typo (``sprint`` for ``sprint_id``)
+    would silently run a different query; here it is an error naming the parameters.
+    tools/list leaves out pydantic's generated titles: every property would otherwise
+    repeat its own name, about 1.3 KB of tokens in every client's context for nothing.
     """
+
+    parameters: dict[str, tuple[str, ...]]
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        """Refuse arguments the tool does not take, then call it as the SDK does."""
+        known = self.parameters.get(name)
+        unknown = sorted(set(arguments) - set(known)) if known is not None else []
+        if unknown:
+            raise ToolError(
+                f"{name} does not take {', '.join(unknown)}; "
+                f"its parameters are {', '.join(known or ())}."
+            )
+        return await super().call_tool(name, arguments, context)
 
     async def list_tools(self) -> list[MCPTool]:
         """The tools, with schemas stripped of generated titles."""
@@ -69,20 +84,34 @@ class GatewayServer(MCPServer):
 
 
 def _without_titles(schema: Any) -> Any:
-    """``schema`` without "title" keys (property names called title are kept)."""
+    """``schema`` without generated noise: "title" keys (property names called title are
+    kept), ``"default": null``, and ``anyOf [T, null]`` written as ``type: [T, "null"]``."""
     if isinstance(schema, list):
         return [_without_titles(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
+    schema = _nullable_as_type_list(schema)
     stripped: dict[str, Any] = {}
     for key, value in schema.items():
-        if key == "title":
+        if key == "title" or (key == "default" and value is None):
             continue
         if key in ("properties", "$defs"):
             stripped[key] = {name: _without_titles(sub) for name, sub in value.items()}
         else:
             stripped[key] = _without_titles(value)
     return stripped
+
+
+def _nullable_as_type_list(schema: dict[str, Any]) -> dict[str, Any]:
+    options = schema.get("anyOf")
+    if not isinstance(options, list) or len(options) != 2 or {"type": "null"} not in options:
+        return schema
+    other = next(option for option in options if option != {"type": "null"})
+    if set(other) != {"type"} or not isinstance(other["type"], str):
+        return schema
+    merged = {key: value for key, value in schema.items() if key != "anyOf"}
+    merged["type"] = [other["type"], "null"]
+    return merged
 
 
 @dataclass
@@ -113,7 +142,9 @@ def build_server(
         lifespan=lifespan,
     )
     redactor = Redactor(secret_variants(settings.secrets(), settings.jira_email))
+    mcp.parameters = {}
     for spec in selected_tools(settings):
+        mcp.parameters[spec.name] = tuple(spec.params.model_fields)
         mcp.add_tool(
             _adapter(spec, redactor),
             name=spec.name,

@@ -68,6 +68,7 @@ async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResu
     jira_token = None
     if params.page_token:
         jira_token = PROCESS_CURSOR.unwrap(params.page_token, scoped, selection.ids)
+    allows = ctx.gateway.scope.allows if ctx.gateway.scope.enabled else None
     page = await ctx.gateway.search_page(
         params.jql, fields=selection.ids, max_results=params.limit, next_page_token=jira_token
     )
@@ -76,7 +77,10 @@ async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResu
     if page.next_page_token is not None:
         next_token = PROCESS_CURSOR.wrap(page.next_page_token, page.jql, selection.ids)
     return SearchJqlResult(
-        issues=[issue_row(issue, selection, ctx.settings.jira_text_limit) for issue in page.issues],
+        issues=[
+            issue_row(issue, selection, ctx.settings.jira_text_limit, allows)
+            for issue in page.issues
+        ],
         next_page_token=next_token,
         jql=page.jql,
         approximate_total=total,

@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from server.gateway.agile import BoardConfig
-from server.shaping import render_table, truncate
 from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
 
 FLAGGED = "customfield_10021"  # Jira Software's "Flagged" field; its one option is Impediment
@@ -360,6 +359,9 @@ def _dict(value: object) -> dict[str, Any]:
 
 def render(result: SprintProgressResult) -> str:
     """A few header lines, then the category and assignee tables and the blocked list."""
+    # The shaping library loads with the first answer, not at server start-up.
+    from server.shaping import render_table  # noqa: PLC0415
+
     points = result.points
     point_columns = ["points"] if points else []
     categories = render_table(
@@ -378,6 +380,8 @@ def render(result: SprintProgressResult) -> str:
 
 
 def _header(result: SprintProgressResult) -> list[str]:
+    from server.shaping import truncate  # noqa: PLC0415  # see render
+
     s = result.sprint
     dates = f"{s.start or '?'} -> {s.end or '?'}"
     left = "" if s.days_left is None else f", {s.days_left} days left"
@@ -397,6 +401,8 @@ def _header(result: SprintProgressResult) -> list[str]:
 
 
 def _blocked(result: SprintProgressResult) -> str:
+    from server.shaping import render_table, truncate  # noqa: PLC0415  # see render
+
     title = f"blocked (flagged): {result.blocked_total}"
     if not result.blocked:
         return title

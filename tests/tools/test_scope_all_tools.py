@@ -75,6 +75,7 @@ CASES = [
     case("bulk_fetch", {"keys": ["{sec_key_lower}", " {sec_key} "]}),
     case("bulk_fetch", {"keys": ["{sec_id}"]}),
     case("bulk_fetch", {"keys": ["{moved_key}", "{moved_id}"], "fields": ["summary", "parent"]}),
+    case("bulk_fetch", {"keys": ["{child_key}"], "fields": ["summary", "parent", "description"]}),
     case("bulk_fetch", {"keys": [f"SEC-{n}" for n in range(1, 31)]}),
     # create_issue: projects, ids, parents, dry runs and the fields escape hatch.
     case("create_issue", {"summary": "scope probe", "project": "SEC"}, must_fail=True),
@@ -146,6 +147,11 @@ def arrange(site: Site) -> dict[str, str]:
     sec_issues = [i for i in site.issues() if i.project == FORBIDDEN and i is not moved]
     sec_issue = next(i for i in sec_issues if i.issuetype != EPIC and i.parent is None)
     epic = next(i for i in sec_issues if i.issuetype == EPIC)
+    # A SHOP story under an SEC epic: its parent's key must not be shown.
+    child = next(
+        i for i in site.issues() if i.project == "SHOP" and i.parent is None and i is not moved
+    )
+    child.parent = epic.id
     project = site.projects[FORBIDDEN]
     return {
         "sec_key": sec_issue.key,
@@ -156,6 +162,7 @@ def arrange(site: Site) -> dict[str, str]:
         "sec_word": _distinctive_word(site, sec_issues),
         "moved_key": moved.key,
         "moved_id": str(moved.id),
+        "child_key": child.key,
     }
 
 
