@@ -168,7 +168,8 @@ def transition_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
 
 
 def sprint_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
-    pages = sum(1 for r in row.requests if r.endswith("/issue") and "/sprint/" in r)
+    # Pages of issues: a sprint's (by sprint_id) or a board's active-sprint issues (by project).
+    pages = sum(1 for r in row.requests if r.endswith("/issue") and "/agile/" in r)
     row.notes.append(f"{pages} issue pages; {len(row.requests) - pages} other requests")
     within = len(row.requests) <= 2 + pages and row.text_bytes <= SPRINT_TEXT_LIMIT
     return "<= 2 + pages, <= 2048 B text", within

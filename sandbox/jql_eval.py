@@ -74,6 +74,7 @@ class EvalContext:
     current_user: str | None = None
     open_sprints: frozenset[str] = frozenset()
     closed_sprints: frozenset[str] = frozenset()
+    future_sprints: frozenset[str] = frozenset()
     groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
     aliases: Mapping[str, str] = field(default_factory=dict)
 
@@ -325,7 +326,7 @@ def _function(call: Function, ctx: EvalContext) -> _Targets:
     name = call.name.lower()
     if name in _DATE_FUNCTIONS or name == "now":
         return _Targets((_date_function(name, call.args, ctx),))
-    if call.args and name in ("currentuser", "opensprints", "closedsprints"):
+    if call.args and name in ("currentuser", "opensprints", "closedsprints", "futuresprints"):
         raise Unsupported(f"{call.name}() takes no arguments")
     if name == "currentuser":
         return _Targets((ctx.current_user,) if ctx.current_user else ())
@@ -333,6 +334,8 @@ def _function(call: Function, ctx: EvalContext) -> _Targets:
         return _Targets(tuple(sorted(ctx.open_sprints)))
     if name == "closedsprints":
         return _Targets(tuple(sorted(ctx.closed_sprints)))
+    if name == "futuresprints":
+        return _Targets(tuple(sorted(ctx.future_sprints)))
     if name == "membersof":
         if len(call.args) != 1:
             raise Unsupported("membersOf() takes exactly one group name")

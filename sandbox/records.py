@@ -281,6 +281,7 @@ def context(site: Site, account_id: str) -> EvalContext:
         current_user=account_id,
         open_sprints=frozenset(by_state.get("active", set()) | by_state.get("future", set())),
         closed_sprints=frozenset(by_state.get("closed", set())),
+        future_sprints=frozenset(by_state.get("future", set())),
         groups={g: frozenset(members) for g, members in groups.items()},
         aliases=aliases(site.data.fields),
     )

@@ -1,9 +1,10 @@
 """sprint_progress: where a sprint stands, from one pass over its issues.
 
-It finds the sprint (given, or the active sprint of the project's scrum board), reads the
-board's estimation field from its configuration (cached by the gateway), reads every issue of
-the sprint with only the fields the figures need, and counts: issues by status category,
-story points, a per-assignee breakdown and the flagged (blocked) issues.
+It reads the board's estimation field from its configuration (cached by the gateway) and every
+issue of the sprint with only the fields the figures need: by sprint id from the sprint's
+issues, otherwise from the scrum board's issues in its active sprint, which name that sprint
+themselves (so no separate sprint lookup is needed). Then it counts: issues by status
+category, story points, a per-assignee breakdown and the flagged (blocked) issues.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
-from server.gateway.agile import BoardConfig
 from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
 
 FLAGGED = "customfield_10021"  # Jira Software's "Flagged" field; its one option is Impediment
@@ -130,16 +130,22 @@ class SprintProgressResult(ToolResult):
 # -- finding the sprint ----------------------------------------------------------------------
 
 
-async def _locate(
+# The board's issues in its active sprint; each carries that sprint in fields.sprint, so
+# one search finds the sprint and reads its issues (no separate sprint lookup).
+ACTIVE_SPRINT_JQL = "sprint in openSprints() AND sprint not in futureSprints()"
+
+
+async def _locate_and_read(
     ctx: ToolContext, params: SprintProgressParams
-) -> tuple[dict[str, Any], BoardConfig | None]:
-    """The sprint to report on and its board's configuration (None when it has no board)."""
+) -> tuple[dict[str, Any], str | None, list[dict[str, Any]]]:
+    """The sprint, its board's estimation field, and every issue of the sprint."""
     agile = ctx.gateway.agile
     if params.sprint_id:
         sprint = await agile.sprint(params.sprint_id)
         board_id = sprint.get("originBoardId")
         config = await agile.board_config(board_id) if isinstance(board_id, int) else None
-        return sprint, config
+        estimation = config.estimation_field if config else None
+        return sprint, estimation, await _sprint_issues(ctx, int(sprint["id"]), estimation)
     board_id = params.board_id or await _scrum_board(ctx, _project(ctx, params))
     config = await agile.board_config(board_id)
     if config.board_type != "scrum":
@@ -147,12 +153,28 @@ async def _locate(
             f"Board {board_id} is a {config.board_type or 'non-scrum'} board without sprints; "
             "pass a scrum board_id or a sprint_id."
         )
+    estimation = config.estimation_field
+    issues = await _active_sprint_issues(ctx, board_id, estimation)
+    sprints = {int(s["id"]): s for s in (_sprint_of(i) for i in issues) if s is not None}
+    if len(sprints) > 1:
+        listed = ", ".join(f"{s.get('name')} (sprint_id {i})" for i, s in sorted(sprints.items()))
+        raise ToolInputError(f"Board {board_id} has parallel active sprints: {listed}; pick one.")
+    if sprints:
+        return next(iter(sprints.values())), estimation, issues
+    # No issue is in an active sprint: an empty active sprint, or none at all.
     active = await agile.sprints(board_id, "active")
     if not active:
         raise ToolInputError(
             f"Board {board_id} has no active sprint; pass the sprint_id of a closed or future one."
         )
-    return active[0], config
+    return active[0], estimation, []
+
+
+def _sprint_of(issue: dict[str, Any]) -> dict[str, Any] | None:
+    sprint = _dict(issue.get("fields")).get("sprint")
+    if isinstance(sprint, dict) and sprint.get("state") == "active" and "id" in sprint:
+        return sprint
+    return None
 
 
 def _project(ctx: ToolContext, params: SprintProgressParams) -> str:
@@ -173,11 +195,14 @@ async def _scrum_board(ctx: ToolContext, project: str) -> int:
     return int(boards[0]["id"])
 
 
+_FIELDS = ("summary", "status", "assignee", FLAGGED)
+
+
 async def _sprint_issues(
     ctx: ToolContext, sprint_id: int, estimation: str | None
 ) -> list[dict[str, Any]]:
     """Every issue of the sprint (all pages), with only the fields the figures use."""
-    fields = ["summary", "status", "assignee", FLAGGED, *([estimation] if estimation else [])]
+    fields = [*_FIELDS, *([estimation] if estimation else [])]
     issues: list[dict[str, Any]] = []
     start: int | None = 0
     while start is not None:
@@ -187,11 +212,25 @@ async def _sprint_issues(
     return issues
 
 
+async def _active_sprint_issues(
+    ctx: ToolContext, board_id: int, estimation: str | None
+) -> list[dict[str, Any]]:
+    """Every issue of the board's active sprint (all pages), each with its sprint."""
+    fields = [*_FIELDS, "sprint", *([estimation] if estimation else [])]
+    issues: list[dict[str, Any]] = []
+    start: int | None = 0
+    while start is not None:
+        page, start = await ctx.gateway.agile.board_issues_page(
+            board_id, fields, start, ACTIVE_SPRINT_JQL
+        )
+        issues.extend(page)
+        await ctx.progress(len(issues), None, f"read {len(issues)} issues of the sprint")
+    return issues
+
+
 async def handler(ctx: ToolContext, params: SprintProgressParams) -> SprintProgressResult:
     """Locate the sprint, read its issues, count."""
-    sprint, config = await _locate(ctx, params)
-    estimation = config.estimation_field if config else None
-    issues = await _sprint_issues(ctx, int(sprint["id"]), estimation)
+    sprint, estimation, issues = await _locate_and_read(ctx, params)
     return summarise(sprint, estimation, issues, datetime.now(UTC))
 
 

@@ -1,6 +1,8 @@
-"""Jira Software (Agile 1.0): boards, their configuration, sprints and sprint issues."""
+"""Jira Software (Agile 1.0): boards, their configuration, sprints, sprint and board issues."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -153,14 +155,14 @@ def _epic(v: View, epic: Issue) -> Json:
     }
 
 
-def _sprint_issues(v: View, s: Sprint, jql: str | None) -> list[Issue]:
-    # The sprint's own issues in rank order unless the JQL brings its own ORDER BY.
+def _issues_where(v: View, jql: str | None, keep: Callable[[Issue], bool]) -> list[Issue]:
+    # Issues in rank order unless the JQL brings its own ORDER BY.
     try:
         query = parse_jql(jql, bounded=False)
         found = matching(v.site, v.account_id, query)
     except JqlRejected as exc:
         raise ApiError(400, [str(exc)]) from None
-    mine = [i for i in found if s.id in i.sprints]
+    mine = [i for i in found if keep(i)]
     return mine if query.order_by else sorted(mine, key=lambda i: i.rank)
 
 
@@ -168,7 +170,19 @@ async def sprint_issues(request: Request) -> Response:
     """GET /rest/agile/1.0/sprint/{id}/issue: paged by startAt, at most 50 a page."""
     v = view(request)
     s = _sprint(v, request.path_params["id"])
-    issues = _sprint_issues(v, s, request.query_params.get("jql"))
+    issues = _issues_where(v, request.query_params.get("jql"), lambda i: s.id in i.sprints)
+    return _issue_page(v, request, issues)
+
+
+async def board_issues(request: Request) -> Response:
+    """GET /rest/agile/1.0/board/{id}/issue: the board's issues (its project's), paged."""
+    v = view(request)
+    b = _board(v, request.path_params["id"])
+    issues = _issues_where(v, request.query_params.get("jql"), lambda i: i.project == b.project_key)
+    return _issue_page(v, request, issues)
+
+
+def _issue_page(v: View, request: Request, issues: list[Issue]) -> Response:
     start = int_param(request, "startAt", 0)
     size = min(int_param(request, "maxResults", MAX_SPRINT_ISSUES), MAX_SPRINT_ISSUES)
     selection = select(v.site.data.fields, list_param(request, "fields"), "*navigable")
@@ -195,6 +209,7 @@ ROUTES = [
     Route("/rest/agile/1.0/board/{id}", board, methods=["GET"]),
     Route("/rest/agile/1.0/board/{id}/configuration", configuration, methods=["GET"]),
     Route("/rest/agile/1.0/board/{id}/sprint", board_sprints, methods=["GET"]),
+    Route("/rest/agile/1.0/board/{id}/issue", board_issues, methods=["GET"]),
     Route("/rest/agile/1.0/sprint/{id}", sprint, methods=["GET"]),
     Route("/rest/agile/1.0/sprint/{id}/issue", sprint_issues, methods=["GET"]),
 ]

@@ -111,15 +111,42 @@ class AgileApi:
         self, sprint_id: int, fields: Sequence[str], start_at: int, max_results: int = 50
     ) -> tuple[list[dict[str, Any]], int | None]:
         """One page of a sprint's issues, limited to the scope; returns the next startAt."""
+        path = f"{AGILE}/sprint/{sprint_id}/issue"
+        return await self._issue_page(path, fields, start_at, max_results, None)
+
+    async def board_issues_page(
+        self,
+        board_id: int,
+        fields: Sequence[str],
+        start_at: int,
+        jql: str,
+        max_results: int = 50,
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """One page of a board's issues matching ``jql``, limited to the scope."""
+        await self.require_board(board_id)
+        path = f"{AGILE}/board/{board_id}/issue"
+        return await self._issue_page(path, fields, start_at, max_results, jql)
+
+    async def _issue_page(
+        self,
+        path: str,
+        fields: Sequence[str],
+        start_at: int,
+        max_results: int,
+        jql: str | None,
+    ) -> tuple[list[dict[str, Any]], int | None]:
         params: dict[str, str | int] = {
             "fields": ",".join(dict.fromkeys([*fields, "project"])),
             "startAt": start_at,
             "maxResults": max_results,
         }
+        clauses = [f"({jql})"] if jql else []
         if self.scope.enabled:
             quoted = ", ".join(f'"{p}"' for p in self.scope.projects)
-            params["jql"] = f"project in ({quoted})"
-        data = await self.http.request("GET", f"{AGILE}/sprint/{sprint_id}/issue", params=params)
+            clauses.append(f"project in ({quoted})")
+        if clauses:
+            params["jql"] = " AND ".join(clauses)
+        data = await self.http.request("GET", path, params=params)
         answered = _values(data, "issues")
         for issue in answered:
             self._remember_project(_issue_project_ref(issue))
