@@ -200,8 +200,9 @@ def issue_bean(v: View, issue: Issue, selection: Selection, expand: Iterable[str
         bean["schema"] = schemas(v, selection)
     if "renderedFields" in wanted:
         bean["renderedFields"] = rendered(issue, selection)
-    if "transitions" in wanted:
-        bean["transitions"] = available(v, issue, with_fields=False)
+    if "transitions" in wanted or "transitions.fields" in wanted:
+        # As on Jira Cloud: transitions.fields also lists each transition's screen fields.
+        bean["transitions"] = available(v, issue, with_fields="transitions.fields" in wanted)
     return bean
 
 

@@ -267,7 +267,8 @@ async def test_forbidden_issue_is_refused_before_any_request(
 
 
 async def test_upstream_requests_per_transition(counter: RequestCounter, site: Site) -> None:
-    """A plain move costs 2 requests; one with a screen at most 3, 2 of them to /transitions."""
+    """Two requests, screen or not: one read carries status, project and the transitions with
+    their screen fields, then the transition itself."""
     todo = first_issue(site, "SHOP", TODO)
     doing = first_issue(site, "OPS", IN_PROGRESS)
     async with client_for(counter) as client:
@@ -277,10 +278,10 @@ async def test_upstream_requests_per_transition(counter: RequestCounter, site: S
         counter.seen.clear()
         await client.call_tool("transition", {"key": doing.key, "to": "Done", "resolution": "Done"})
         screened = list(counter.seen)
-    assert len(plain) <= 2, plain
-    assert len(screened) <= 3, screened
+    assert len(plain) == 2, plain
+    assert len(screened) == 2, screened
     endpoint = TRANSITIONS_PATH.format(doing.key)
-    assert sum(1 for _, path in screened if path == endpoint) <= 2, screened
+    assert sum(1 for _, path in screened if path == endpoint) == 1, screened
     assert (todo.status, doing.status) == (IN_PROGRESS, DONE)
 
 
