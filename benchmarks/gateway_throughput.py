@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -46,8 +46,9 @@ class StubState:
     requests: int = 0
     limited: int = 0
     fail_rate: float = 0.0
-    lock: threading.Lock = threading.Lock()  # noqa: RUF009  # one lock per state, made once
-    rng: random.Random = random.Random(5)  # noqa: RUF009  # seeded: repeatable failures
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    # Seeded, and one per run: the failure run draws the same sequence every time.
+    rng: random.Random = field(default_factory=lambda: random.Random(5))
 
     def admit(self) -> bool:
         """Take a token if one is left (Jira's per-credential burst bucket)."""

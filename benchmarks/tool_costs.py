@@ -27,6 +27,7 @@ from mcp.types import CallToolResult, TextContent
 
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
+from sandbox.recorder import RequestRecorder
 from sandbox.site import Site
 from server.app import build_server
 from server.config import Settings
@@ -38,24 +39,6 @@ TOOLS_LIST_LIMIT = 10 * 1024
 SEARCH_TEXT_PER_ISSUE = 120
 SPRINT_TEXT_LIMIT = 2048
 ACTIVE_SHOP_SPRINT = 5
-
-
-class CountingApp:
-    """Wraps the sandbox and records "METHOD path" of every request the gateway sends."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.requests: list[str] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            self.requests.append(f"{scope['method']} {scope['path']}")
-        await self.app(scope, receive, send)
-
-    def take(self) -> list[str]:
-        """The requests since the previous take."""
-        taken, self.requests = self.requests, []
-        return taken
 
 
 @dataclass
@@ -89,7 +72,7 @@ def structured_size(result: CallToolResult) -> int:
 class Bench:
     """Runs the scenarios on one client and keeps a row per call."""
 
-    def __init__(self, client: Client, counter: CountingApp) -> None:
+    def __init__(self, client: Client, counter: RequestRecorder) -> None:
         self.client = client
         self.counter = counter
         self.rows: list[Row] = []
@@ -270,7 +253,7 @@ def print_table(rows: list[Row]) -> None:
 async def main() -> None:
     configure_logging("WARNING")
     sandbox = create_app(SandboxConfig(rate_limit=None))
-    counter = CountingApp(sandbox)
+    counter = RequestRecorder(sandbox)
     settings = Settings.model_validate(
         {
             "jira_url": "sandbox",

@@ -28,7 +28,7 @@ from pydantic_core import PydanticUndefined
 from server.config import Settings
 from server.errors import JiraError
 from server.gateway import Clock, JiraGateway
-from server.logging import Redactor, get_logger, secret_variants
+from server.logging import Redactor, get_logger
 from tools import ToolContext, ToolInputError, ToolSpec, selected_tools
 
 SERVER_NAME = "jira-mcp-gateway"
@@ -53,8 +53,8 @@ class GatewayServer(MCPServer):
 
     The SDK drops arguments it does not know, so a typo (``sprint`` for ``sprint_id``)
     would silently run a different query; here it is an error naming the parameters.
-    tools/list leaves out pydantic's generated titles: every property would otherwise
-    repeat its own name, about 1.3 KB of tokens in every client's context for nothing.
+    tools/list leaves out what pydantic generates for nothing (see ``lean_schema``): every
+    client pays for tools/list in every conversation.
     """
 
     parameters: dict[str, tuple[str, ...]]
@@ -75,30 +75,37 @@ class GatewayServer(MCPServer):
         return [
             tool.model_copy(
                 update={
-                    "input_schema": _without_titles(tool.input_schema),
-                    "output_schema": _without_titles(tool.output_schema),
+                    "input_schema": lean_schema(tool.input_schema, output=False),
+                    "output_schema": lean_schema(tool.output_schema, output=True),
                 }
             )
             for tool in await super().list_tools()
         ]
 
 
-def _without_titles(schema: Any) -> Any:
-    """``schema`` without generated noise: "title" keys (property names called title are
-    kept), ``"default": null``, and ``anyOf [T, null]`` written as ``type: [T, "null"]``."""
+def lean_schema(schema: Any, *, output: bool) -> Any:
+    """``schema`` without what pydantic generates for nothing.
+
+    Everywhere: "title" keys (a property called title is kept), ``"default": null``, and
+    ``anyOf [T, null]`` written as ``type: [T, "null"]``. In output schemas also the model
+    docstrings and ``required``: a result always carries every key (pydantic dumps them all).
+    """
     if isinstance(schema, list):
-        return [_without_titles(item) for item in schema]
+        return [lean_schema(item, output=output) for item in schema]
     if not isinstance(schema, dict):
         return schema
     schema = _nullable_as_type_list(schema)
+    is_model = "properties" in schema
     stripped: dict[str, Any] = {}
     for key, value in schema.items():
         if key == "title" or (key == "default" and value is None):
             continue
+        if output and is_model and key in ("description", "required"):
+            continue
         if key in ("properties", "$defs"):
-            stripped[key] = {name: _without_titles(sub) for name, sub in value.items()}
+            stripped[key] = {name: lean_schema(sub, output=output) for name, sub in value.items()}
         else:
-            stripped[key] = _without_titles(value)
+            stripped[key] = lean_schema(value, output=output)
     return stripped
 
 
@@ -107,10 +114,10 @@ def _nullable_as_type_list(schema: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(options, list) or len(options) != 2 or {"type": "null"} not in options:
         return schema
     other = next(option for option in options if option != {"type": "null"})
-    if set(other) != {"type"} or not isinstance(other["type"], str):
+    if not isinstance(other, dict) or not isinstance(other.get("type"), str):
         return schema
     merged = {key: value for key, value in schema.items() if key != "anyOf"}
-    merged["type"] = [other["type"], "null"]
+    merged.update({**other, "type": [other["type"], "null"]})
     return merged
 
 
@@ -141,7 +148,7 @@ def build_server(
         version=server_version(),
         lifespan=lifespan,
     )
-    redactor = Redactor(secret_variants(settings.secrets(), settings.jira_email))
+    redactor = Redactor(settings.secret_forms())
     mcp.parameters = {}
     for spec in selected_tools(settings):
         mcp.parameters[spec.name] = tuple(spec.params.model_fields)
@@ -150,13 +157,7 @@ def build_server(
             name=spec.name,
             title=spec.title,
             description=spec.description,
-            annotations=ToolAnnotations(
-                title=spec.title,
-                read_only_hint=spec.read_only,
-                destructive_hint=spec.destructive,
-                idempotent_hint=spec.idempotent,
-                open_world_hint=spec.open_world,
-            ),
+            annotations=ToolAnnotations.model_validate(spec.annotations()),
             structured_output=True,
         )
     return mcp
@@ -203,7 +204,7 @@ def _adapter(spec: ToolSpec[Any, Any], redactor: Redactor) -> Callable[..., Awai
         text = redactor.scrub_text(spec.render(result))
         return CallToolResult(
             content=[TextContent(type="text", text=text)],
-            structured_content=result.model_dump(mode="json"),
+            structured_content=_scrubbed(result.model_dump(mode="json"), redactor),
         )
 
     call_tool.__name__ = spec.name
@@ -221,6 +222,18 @@ def _adapter(spec: ToolSpec[Any, Any], redactor: Redactor) -> Callable[..., Awai
         "return": return_type,
     }
     return call_tool
+
+
+def _scrubbed(value: Any, redactor: Redactor) -> Any:
+    """Structured content with secrets replaced in every string (keys are kept as they are:
+    a result field like next_page_token is data, not a credential)."""
+    if isinstance(value, str):
+        return redactor.scrub_text(value)
+    if isinstance(value, dict):
+        return {key: _scrubbed(item, redactor) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(item, redactor) for item in value]
+    return value
 
 
 def _model_fixable() -> tuple[type[Exception], ...]:

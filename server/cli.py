@@ -92,9 +92,9 @@ def run_serve(settings: Settings) -> int:
     if settings.jira_url is None:
         print(NO_JIRA, file=sys.stderr)
         return 2
-    from server.logging import prepare_logging, secret_variants  # noqa: PLC0415
+    from server.logging import prepare_logging  # noqa: PLC0415
 
-    prepare_logging(settings.log_level, secret_variants(settings.secrets(), settings.jira_email))
+    prepare_logging(settings.log_level, settings.secret_forms())
     if settings.mcp_transport == "http":
         return _serve_http(settings)
     from server.app import build_server, run_stdio  # noqa: PLC0415  # heavy: the MCP SDK
@@ -123,7 +123,7 @@ def _welcome(settings: Settings) -> str:
         "mcpServers": {
             "jira": {
                 "command": str(Path(sys.argv[0]).resolve()),
-                "env": {"JIRA_URL": settings.jira_url or SANDBOX},
+                "env": _desktop_env(settings),
             }
         }
     }
@@ -136,6 +136,16 @@ def _welcome(settings: Settings) -> str:
             "Ctrl-C stops the server.",
         ]
     )
+
+
+def _desktop_env(settings: Settings) -> dict[str, str]:
+    """The environment a desktop client needs: the site, the credential names, the scope."""
+    env = {"JIRA_URL": settings.jira_url or SANDBOX}
+    if not settings.is_sandbox:
+        env.update({"JIRA_EMAIL": "you@example.com", "JIRA_API_TOKEN": "<api token>"})
+    if settings.jira_projects:
+        env["JIRA_PROJECTS"] = ",".join(settings.jira_projects)
+    return env
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
@@ -154,11 +164,11 @@ def run_check(settings: Settings) -> int:
     import anyio  # noqa: PLC0415
 
     from server.check import check  # noqa: PLC0415
-    from server.logging import configure_logging, secret_variants  # noqa: PLC0415
+    from server.logging import configure_logging  # noqa: PLC0415
 
     # The check prints its own lines; per-call logs only when asked for with LOG_LEVEL=DEBUG.
     level = "DEBUG" if settings.log_level == "DEBUG" else "WARNING"
-    configure_logging(level, secret_variants(settings.secrets(), settings.jira_email))
+    configure_logging(level, settings.secret_forms())
 
     lines, ok = anyio.run(check, settings.model_copy(update={"jira_max_retries": 0}))
     for line in lines:

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from server.logging import secret_variants
+
 SANDBOX = "sandbox"
 TOOL_NAMES = (
     "search_jql",
@@ -84,7 +86,9 @@ class Settings(BaseSettings):
     mcp_host: str = Field("127.0.0.1", description="HTTP bind address.")
     mcp_port: int = Field(8765, ge=1, le=65535, description="HTTP port.")
     mcp_auth_token: SecretStr | None = Field(
-        None, description="Bearer token HTTP clients must send (required off loopback)."
+        None,
+        min_length=16,
+        description="Bearer token HTTP clients must send (required off loopback; 16+ chars).",
     )
     mcp_allowed_hosts: CommaList = Field(
         default_factory=list, description="Extra Host headers accepted over HTTP."
@@ -160,6 +164,11 @@ class Settings(BaseSettings):
     def is_sandbox(self) -> bool:
         """True when the built-in Jira simulator is the backend."""
         return self.jira_url == SANDBOX
+
+    def secret_forms(self) -> list[str]:
+        """Every form in which a secret could leak (itself, base64 of email:token): the one
+        list that logs, errors and tool answers are scrubbed of."""
+        return secret_variants(self.secrets(), self.jira_email)
 
     def secrets(self) -> list[str]:
         """Every secret value, so that logs and errors can be scrubbed of them."""

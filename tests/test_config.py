@@ -72,3 +72,11 @@ def test_token_without_email(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SettingsError, match="JIRA_EMAIL") as caught:
         load_settings()
     assert "secret-value-123" not in str(caught.value)
+
+
+def test_short_mcp_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty or short MCP_AUTH_TOKEN is refused, not accepted as a guard."""
+    monkeypatch.setenv("MCP_AUTH_TOKEN", "")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).startswith("MCP_AUTH_TOKEN:")

@@ -15,7 +15,6 @@ from pydantic import Field
 from server.gateway.scope import ISSUE_ID, ISSUE_KEY
 from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
 from tools.fields import issue_row, resolve_fields, table
-from tools.validate_jql import LEAN_SCHEMA
 
 MAX_KEYS: Final = 1000
 SHOWN_BAD_KEYS: Final = 10
@@ -32,8 +31,6 @@ class BulkFetchParams(ToolParams):
 
 class BulkFetchResult(ToolResult):
     """The issues found, in the order asked, and the keys that were not."""
-
-    model_config = LEAN_SCHEMA
 
     issues: list[dict[str, Any]]
     not_found: list[str]

@@ -178,7 +178,8 @@ def markdown_doc(text: str, what: str) -> dict[str, object]:
     problems = validate_adf(doc)
     if problems:
         raise ToolInputError(
-            f"The {what} could not be converted to ADF: {'; '.join(problems[:3])}."
+            f"The {what} could not be converted to ADF: {'; '.join(problems[:3])}. "
+            "Simplify that part of the Markdown (plain paragraphs, lists, code) and call again."
         )
     return doc
 

@@ -14,7 +14,7 @@ from pydantic import Field
 from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
 from tools.cursor import PROCESS_CURSOR
 from tools.fields import issue_row, resolve_fields, table
-from tools.validate_jql import LEAN_SCHEMA, MAX_JQL, JqlWarning, lint_warnings
+from tools.validate_jql import MAX_JQL, JqlWarning, lint_warnings
 
 MAX_LIMIT: Final = 100
 MAX_TOKEN: Final = 4096
@@ -36,8 +36,6 @@ class SearchJqlParams(ToolParams):
 
 class SearchJqlResult(ToolResult):
     """One page of issues and how to get the next."""
-
-    model_config = LEAN_SCHEMA
 
     issues: list[dict[str, Any]]
     next_page_token: str | None
@@ -72,7 +70,9 @@ async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResu
     page = await ctx.gateway.search_page(
         params.jql, fields=selection.ids, max_results=params.limit, next_page_token=jira_token
     )
-    total = await ctx.gateway.approximate_count(params.jql) if params.count else None
+    # The total does not change from page to page: it is counted with the first page only.
+    count = params.count and not params.page_token
+    total = await ctx.gateway.approximate_count(params.jql) if count else None
     next_token = None
     if page.next_page_token is not None:
         next_token = PROCESS_CURSOR.wrap(page.next_page_token, page.jql, selection.ids)
@@ -109,7 +109,7 @@ SPEC = ToolSpec(
     title="Search issues (JQL)",
     description=(
         "Search issues with JQL, one page per call. The query is checked and limited to the "
-        "allowed projects. Default fields: summary, status, assignee, priority, type, updated."
+        "allowed projects. Without `fields`, the server's default fields come back."
     ),
     params=SearchJqlParams,
     result=SearchJqlResult,

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.config import JsonDict
+from pydantic import BaseModel, Field
 
 from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
 
@@ -42,42 +41,9 @@ class SprintProgressParams(ToolParams):
     )
 
 
-def _lean_schema(schema: JsonDict) -> None:
-    """Drop pydantic's titles, docstrings, defaults and ``required``; ``X | None`` as a type list.
-
-    Every prompt pays for tools/list. A result always carries every key (pydantic dumps
-    them all), so ``required`` tells a client nothing it can rely on more than that.
-    """
-    for noise in ("title", "description", "required"):
-        schema.pop(noise, None)
-    properties = schema.get("properties")
-    if isinstance(properties, dict):
-        for prop in properties.values():
-            if isinstance(prop, dict):
-                prop.pop("title", None)
-                prop.pop("default", None)
-                prop.pop("format", None)
-                _nullable_as_type_list(prop)
-
-
-def _nullable_as_type_list(prop: JsonDict) -> None:
-    """``{"anyOf": [{"type": T, ...}, {"type": "null"}]}`` -> ``{"type": [T, "null"], ...}``."""
-    options = prop.get("anyOf")
-    if not isinstance(options, list) or len(options) != 2 or {"type": "null"} not in options:
-        return
-    other = next(o for o in options if o != {"type": "null"})
-    if isinstance(other, dict) and isinstance(other.get("type"), str):
-        del prop["anyOf"]
-        prop.update({**other, "type": [other["type"], "null"]})
-
-
-LEAN = ConfigDict(json_schema_extra=_lean_schema)
-
-
 class SprintInfo(BaseModel):
     """The sprint itself; days_left counts calendar days to the end (0 once past)."""
 
-    model_config = LEAN
     id: int
     name: str
     state: str
@@ -91,7 +57,6 @@ class SprintInfo(BaseModel):
 class Points(BaseModel):
     """Story points by the board's estimation field."""
 
-    model_config = LEAN
     total: float
     done: float
     remaining: float
@@ -102,7 +67,6 @@ class Points(BaseModel):
 class Assignee(BaseModel):
     """One assignee's share of the sprint."""
 
-    model_config = LEAN
     name: str
     account_id: str | None = None
     issues: int
@@ -114,7 +78,6 @@ class Assignee(BaseModel):
 class SprintProgressResult(ToolResult):
     """Where the sprint stands."""
 
-    model_config = LEAN
     sprint: SprintInfo
     issues: int
     done: int

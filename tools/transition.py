@@ -15,6 +15,7 @@ from pydantic import Field
 
 from server.errors import JiraError, WriteOutcomeUnknown
 from server.gateway import JiraGateway
+from server.gateway.scope import ISSUE_KEY
 from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
 from tools.resolve import (
     allowed_ref,
@@ -25,7 +26,6 @@ from tools.resolve import (
     missing_required,
 )
 
-ISSUE_KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*-[1-9][0-9]*$"
 # Real Jira fills each transition's screen fields under this expand; a site that does not
 # leaves "fields" out, and the screen is then read from the transitions endpoint.
 ISSUE_EXPAND = "transitions,transitions.fields"
@@ -36,7 +36,7 @@ Transition = Mapping[str, Any]
 class TransitionParams(ToolParams):
     """What the model may ask of transition (empty means not given)."""
 
-    key: str = Field(pattern=ISSUE_KEY_PATTERN, max_length=50, description="Issue key.")
+    key: str = Field(pattern=ISSUE_KEY.pattern, max_length=50, description="Issue key.")
     to: str = Field(min_length=1, max_length=100, description="Target status or transition name.")
     comment: str = Field("", max_length=32_000, description="Comment, in Markdown.")
     resolution: str = Field("", max_length=100, description="Resolution name, e.g. Done.")
@@ -140,7 +140,10 @@ async def _screen(gateway: JiraGateway, key: str, chosen: Transition) -> dict[st
     for t in await gateway.transitions(key, with_fields=True):
         if str(t.get("id")) == str(chosen.get("id")):
             return dict(t.get("fields") or {})
-    raise ToolInputError(f"The transition {chosen.get('name')!r} is no longer available.")
+    raise ToolInputError(
+        f"The transition {chosen.get('name')!r} is no longer available (the issue changed "
+        "meanwhile). Call transition again to choose among the transitions available now."
+    )
 
 
 async def _body(

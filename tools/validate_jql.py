@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from tools.base import ToolContext, ToolParams, ToolResult, ToolSpec
 
@@ -24,24 +24,8 @@ _POSITION: Final = re.compile(r"line (\d+), (?:character|column) (\d+)", re.IGNO
 REMOTE_HINT: Final = "Reported by Jira (/jql/parse): check the field, function or value named."
 
 
-def _lean_schema(schema: dict[str, Any]) -> None:
-    """Drop pydantic's generated titles and the class docstring from an output schema.
-
-    tools/list is sent in every conversation; names that repeat the property add nothing.
-    """
-    schema.pop("title", None)
-    schema.pop("description", None)
-    for prop in schema.get("properties", {}).values():
-        prop.pop("title", None)
-
-
-LEAN_SCHEMA: Final = ConfigDict(json_schema_extra=_lean_schema)
-
-
 class JqlProblem(BaseModel):
     """Why a query cannot run, and where."""
-
-    model_config = LEAN_SCHEMA
 
     message: str
     line: int | None = None
@@ -51,8 +35,6 @@ class JqlProblem(BaseModel):
 
 class JqlWarning(BaseModel):
     """A query that runs but probably does not do what was meant."""
-
-    model_config = LEAN_SCHEMA
 
     rule: str  # a lint rule id, or "jira" for Jira's own warnings
     message: str
@@ -68,8 +50,6 @@ class ValidateJqlParams(ToolParams):
 
 class ValidateJqlResult(ToolResult):
     """The verdict on one query."""
-
-    model_config = LEAN_SCHEMA
 
     valid: bool
     errors: list[JqlProblem]

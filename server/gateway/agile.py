@@ -13,7 +13,7 @@ from typing import Any
 
 from server.errors import InvalidResponse, OutOfScope
 from server.gateway.core import JiraHttp, Json
-from server.gateway.scope import ProjectScope
+from server.gateway.scope import ProjectScope, project_of
 
 AGILE = "/rest/agile/1.0"
 CONFIG_TTL = 300.0  # seconds; a board's estimation and location change rarely (like fields)
@@ -140,21 +140,28 @@ class AgileApi:
             "startAt": start_at,
             "maxResults": max_results,
         }
-        clauses = [f"({jql})"] if jql else []
-        if self.scope.enabled:
-            quoted = ", ".join(f'"{p}"' for p in self.scope.projects)
-            clauses.append(f"project in ({quoted})")
-        if clauses:
-            params["jql"] = " AND ".join(clauses)
+        scoped = self._scoped_jql(jql or "")
+        if scoped:
+            params["jql"] = scoped
         data = await self.http.request("GET", path, params=params)
         answered = _values(data, "issues")
         for issue in answered:
             self._remember_project(_issue_project_ref(issue))
-        issues = [i for i in answered if self.scope.allows(_issue_project(i))]
+        issues = [i for i in answered if self.scope.allows(project_of(i))]
         total = data.get("total") if isinstance(data, dict) else None
         following = start_at + len(answered)
         has_more = isinstance(total, int) and following < total and bool(answered)
         return issues, following if has_more else None
+
+    def _scoped_jql(self, jql: str) -> str:
+        """``jql`` scoped on its syntax tree, as every search of the gateway is."""
+        # The JQL engine is imported on first use, not at start-up.
+        from server.jql import parse, render, scope  # noqa: PLC0415
+
+        query = parse(jql)
+        if self.scope.enabled:
+            query = scope(query, list(self.scope.projects))
+        return render(query)
 
     async def require_board(self, board_id: int) -> None:
         """Raise OutOfScope unless the board's project is allowed (reads the board once)."""
@@ -237,9 +244,3 @@ def _issue_project_ref(issue: dict[str, Any]) -> dict[str, Any] | None:
     fields = issue.get("fields")
     project = fields.get("project") if isinstance(fields, dict) else None
     return project if isinstance(project, dict) else None
-
-
-def _issue_project(issue: dict[str, Any]) -> str | None:
-    project = _issue_project_ref(issue)
-    key = project.get("key") if project is not None else None
-    return key if isinstance(key, str) else None

@@ -8,10 +8,11 @@ checked against the project Jira returns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -24,14 +25,13 @@ from server.gateway.limiter import RateLimiter
 from server.gateway.meta import MetaApi
 from server.gateway.retry import Backoff
 from server.gateway.scope import ISSUE_ID, ISSUE_KEY, ProjectScope, project_of
-from server.logging import secret_variants
 
 if TYPE_CHECKING:
     import httpx
 
+PROPERTY_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
 BULK_BATCH = 100  # /issue/bulkfetch takes at most 100 ids or keys per call
 MAX_PAGE = 100
-Deployment = Literal["cloud", "datacenter"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class JiraGateway:
         self.settings = settings
         self.http = http
         self.scope = ProjectScope(settings.jira_projects)
-        self.meta = MetaApi(http, settings.jira_deployment)
+        self.meta = MetaApi(http, self.scope, settings.jira_deployment)
         self.agile = AgileApi(http, self.scope)
         # Projects of issues seen in answers, so a write can be scope-checked without a read.
         self._project_of_issue: dict[str, str] = {}
@@ -105,7 +105,7 @@ class JiraGateway:
             timeout=settings.jira_timeout,
             max_retries=settings.jira_max_retries,
             backoff=backoff,
-            secrets=secret_variants(settings.secrets(), settings.jira_email),
+            secrets=settings.secret_forms(),
         )
         try:
             yield cls(settings, http)
@@ -310,6 +310,10 @@ class JiraGateway:
 
     async def get_issue_property(self, key: str, property_key: str) -> Json:
         """An issue property's value (``GET /issue/{key}/properties/{propertyKey}``)."""
+        if not PROPERTY_KEY.match(property_key):
+            raise BadRequest(
+                f"{property_key!r} is not an issue property key (letters, digits, . - _)."
+            )
         await self.require_in_scope(key)
         data = await self.http.request("GET", f"/rest/api/3/issue/{key}/properties/{property_key}")
         return data.get("value") if isinstance(data, dict) else None
@@ -337,10 +341,13 @@ class JiraGateway:
         return data if isinstance(data, dict) else {}
 
     async def require_in_scope(self, key: str) -> None:
-        """Raise OutOfScope unless the issue lives in an allowed project (read if unknown)."""
+        """Raise OutOfScope unless the issue lives in an allowed project (read if unknown).
+
+        The key is checked first in every case: it goes into a URL path.
+        """
+        self._require_key(key)
         if not self.scope.enabled:
             return
-        self._require_key(key)
         project = self._project_of_issue.get(key.upper())
         if project is None:
             await self.get_issue(key, fields=("project",))
@@ -354,7 +361,8 @@ class JiraGateway:
             raise BadRequest(f"{key!r} is not an issue key (like PROJ-123) or a numeric id.")
         if not self.scope.allows_key_prefix(key):
             raise OutOfScope(
-                f"Issue {key} is outside the allowed projects ({', '.join(self.scope.projects)})."
+                f"Issue {key} is outside the allowed projects ({', '.join(self.scope.projects)}). "
+                "Use an issue of one of those projects."
             )
 
     def _visible(self, issue: dict[str, Any]) -> bool:

@@ -51,7 +51,8 @@ class ProjectScope:
         project = project_of(issue)
         if not self.allows(project):
             raise OutOfScope(
-                f"Issue {key} is outside the allowed projects ({', '.join(self.projects)})."
+                f"Issue {key} is outside the allowed projects ({', '.join(self.projects)}). "
+                "Use an issue of one of those projects."
             )
 
 

@@ -6,7 +6,8 @@ here: which fields are asked for, how each value is flattened, where long text i
 result is written as one line per item.
 """
 
-from server.shaping.fields import DEFAULT_FIELDS, ShapingError, select_fields
+from server.config import DEFAULT_FIELDS
+from server.shaping.fields import ShapingError, select_fields
 from server.shaping.issue import FlatIssue, FlatValue, flatten_issue
 from server.shaping.table import render_table
 from server.shaping.text import truncate

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-DEFAULT_FIELDS = ("summary", "status", "assignee", "priority", "issuetype", "updated")
-
 
 class ShapingError(ValueError):
     """A field selection the server will not send to Jira; the text says what to ask instead."""

@@ -140,3 +140,28 @@ async def test_removed_search_endpoint_explained() -> None:
     assert isinstance(error, ApiRemoved)
     assert "CHANGE-2046" in str(error)
     assert "nextPageToken" in str(error)
+
+
+async def test_key_with_path_segments_never_reaches_the_url(open_gateway: GatewayFactory) -> None:
+    """Without a project scope too, a key like ../../project/X is refused before sending."""
+    with respx.mock(assert_all_called=False) as mock:
+        async with open_gateway(jira_projects=[]) as gateway:
+            with pytest.raises(JiraError, match="not an issue key"):
+                await gateway.transitions("../../3/project/OTHER")
+            with pytest.raises(JiraError, match="not an issue property key"):
+                await gateway.get_issue_property("PROJ-1", "../../myself")
+        assert not mock.calls
+
+
+async def test_project_metadata_outside_the_scope_is_refused(open_gateway: GatewayFactory) -> None:
+    """Create metadata and project reads of a forbidden project send nothing."""
+    with respx.mock(assert_all_called=False) as mock:
+        async with open_gateway(jira_projects="PROJ") as gateway:
+            for call in (
+                gateway.meta.project("SECRET"),
+                gateway.meta.createmeta_issuetypes("SECRET"),
+                gateway.meta.createmeta_fields("SECRET", "10001"),
+            ):
+                with pytest.raises(JiraError, match="outside the allowed projects"):
+                    await call
+        assert not mock.calls

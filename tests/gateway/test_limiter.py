@@ -98,7 +98,10 @@ async def test_per_issue_429_from_jira(open_gateway: GatewayFactory, clock: Fake
             return_value=httpx.Response(201, json={"id": "2"})
         )
         async with open_gateway() as gateway:
+            started = clock.now
             await gateway.add_comment("PROJ-1", {"type": "doc", "version": 1, "content": []})
+            # The retry of the limited write waited out the 2 s hold on PROJ-1.
+            assert clock.now - started >= 2.0
             limiter = gateway.http.limiter
             async with limiter.slot(write_to_issue="PROJ-2") as wait_other:
                 pass

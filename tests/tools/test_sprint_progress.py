@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
+from sandbox.recorder import RequestRecorder
 from sandbox.site import Issue, Site
 from server.app import build_server
 from tests.tools.conftest import ClientFactory, text_of, tool_settings
@@ -22,24 +23,6 @@ CLOSED_SHOP_SPRINT = 4
 SEC_SPRINT = 8
 SEC_BOARD = 3
 PAGE = 50  # the Agile sprint-issue endpoint answers at most 50 issues a page
-
-
-class CountingApp:
-    """An ASGI wrapper that records every request the gateway sends to the sandbox."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.requests: list[str] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            self.requests.append(f"{scope['method']} {scope['path']}")
-        await self.app(scope, receive, send)
-
-    def take(self) -> list[str]:
-        """The requests since the last take."""
-        taken, self.requests = self.requests, []
-        return taken
 
 
 def site_of(sandbox_app: Any) -> Site:
@@ -196,7 +179,7 @@ async def test_text_is_compact_with_header_tables_and_blocked_list(
 async def test_upstream_requests_stay_within_two_plus_pages(sandbox_app: Any) -> None:
     """By project: board list, configuration and the pages of the board's active-sprint issues
     (2 + pages) on the first call; the configuration is cached after it."""
-    counter = CountingApp(sandbox_app)
+    counter = RequestRecorder(sandbox_app)
     pages = math.ceil(len(sprint_issues(site_of(sandbox_app), ACTIVE_SHOP_SPRINT)) / PAGE)
     server = build_server(tool_settings(jira_projects="SHOP,OPS"), jira_app=counter)
     async with Client(server, raise_exceptions=False) as client:
@@ -216,7 +199,7 @@ async def test_upstream_requests_stay_within_two_plus_pages(sandbox_app: Any) ->
 
 async def test_sprint_id_first_call_costs_at_most_three_plus_pages(sandbox_app: Any) -> None:
     """A sprint id on a fresh server: sprint, board scope check, configuration, then pages."""
-    counter = CountingApp(sandbox_app)
+    counter = RequestRecorder(sandbox_app)
     pages = math.ceil(len(sprint_issues(site_of(sandbox_app), CLOSED_SHOP_SPRINT)) / PAGE)
     server = build_server(tool_settings(jira_projects="SHOP,OPS"), jira_app=counter)
     async with Client(server, raise_exceptions=False) as client:
