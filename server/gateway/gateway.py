@@ -9,6 +9,7 @@ checked against the project Jira returns.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     import httpx
 
 PROPERTY_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
+REMEMBERED_ISSUES = 20_000
 BULK_BATCH = 100  # /issue/bulkfetch takes at most 100 ids or keys per call
 MAX_PAGE = 100
 
@@ -69,7 +71,7 @@ class JiraGateway:
         self.meta = MetaApi(http, self.scope, settings.jira_deployment)
         self.agile = AgileApi(http, self.scope)
         # Projects of issues seen in answers, so a write can be scope-checked without a read.
-        self._project_of_issue: dict[str, str] = {}
+        self._project_of_issue: OrderedDict[str, str] = OrderedDict()
 
     @classmethod
     @asynccontextmanager
@@ -305,7 +307,7 @@ class JiraGateway:
         if not isinstance(data, dict) or "key" not in data:
             raise InvalidResponse("Jira accepted the create but did not say which issue it made.")
         if isinstance(key, str):
-            self._project_of_issue[str(data["key"]).upper()] = key.upper()
+            self._remember(str(data["key"]).upper(), key.upper())
         return data
 
     async def get_issue_property(self, key: str, property_key: str) -> Json:
@@ -372,8 +374,16 @@ class JiraGateway:
         for issue in issues:
             project = project_of(issue)
             if project is not None:
-                self._project_of_issue[str(issue.get("key", "")).upper()] = project
-                self._project_of_issue[str(issue.get("id", ""))] = project
+                self._remember(str(issue.get("key", "")).upper(), project)
+                self._remember(str(issue.get("id", "")), project)
+
+    def _remember(self, ref: str, project: str) -> None:
+        # Bounded: a long-running HTTP server sees issues without end; the oldest are
+        # forgotten and, if written to again, checked with one read.
+        self._project_of_issue[ref] = project
+        self._project_of_issue.move_to_end(ref)
+        if len(self._project_of_issue) > REMEMBERED_ISSUES:
+            self._project_of_issue.popitem(last=False)
 
     @staticmethod
     def _issue_list(data: Json, name: str, path: str) -> list[dict[str, Any]]:

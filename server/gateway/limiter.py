@@ -75,7 +75,10 @@ class RateLimiter:
 
     def delay_issue_writes(self, issue: str, seconds: float) -> None:
         """Hold later writes to ``issue`` only (Jira's per-issue write limit)."""
-        until = self.clock.monotonic() + seconds
+        now = self.clock.monotonic()
+        # Holds that have ended are dropped, so the table only keeps issues still held.
+        self._issue_not_before = {k: t for k, t in self._issue_not_before.items() if t > now}
+        until = now + seconds
         self._issue_not_before[issue] = max(self._issue_not_before.get(issue, 0.0), until)
 
     def observe_remaining(

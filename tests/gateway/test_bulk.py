@@ -121,3 +121,22 @@ async def test_failed_batch_raises_the_jira_error(open_gateway: GatewayFactory) 
         async with open_gateway() as gateway:
             with pytest.raises(BadRequest, match="bad"):
                 await gateway.bulk_fetch([f"PROJ-{n}" for n in range(1, 202)], fields=["summary"])
+
+
+async def test_remembered_projects_are_bounded(
+    open_gateway: GatewayFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the bound the oldest issue is forgotten, and a write to it is checked by a read."""
+    monkeypatch.setattr("server.gateway.gateway.REMEMBERED_ISSUES", 4)
+    with respx.mock:
+        respx.post(BULK).mock(side_effect=_answer)
+        read = respx.get(f"{JIRA}/rest/api/3/issue/PROJ-3").mock(
+            return_value=httpx.Response(200, json=_issue("PROJ-3"))
+        )
+        async with open_gateway(jira_projects="PROJ") as gateway:
+            # Jira answers PROJ-3 first (see _answer), so PROJ-3's key and id are the oldest.
+            await gateway.bulk_fetch(["PROJ-1", "PROJ-2", "PROJ-3"], fields=["summary"])
+            await gateway.require_in_scope("PROJ-1")
+            assert read.call_count == 0
+            await gateway.require_in_scope("PROJ-3")
+    assert read.call_count == 1
