@@ -27,7 +27,7 @@ from pydantic_core import PydanticUndefined
 
 from server.config import Settings
 from server.errors import JiraError
-from server.gateway import Clock, JiraGateway
+from server.gateway import Clock, JiraGateway, tool_call
 from server.logging import Redactor, get_logger
 from tools import ToolContext, ToolInputError, ToolSpec, selected_tools
 
@@ -197,7 +197,8 @@ def _adapter(spec: ToolSpec[Any, Any], redactor: Redactor) -> Callable[..., Awai
             gateway=state.gateway, settings=state.settings, progress=ctx.report_progress
         )
         try:
-            result = await spec.handler(tool_ctx, params)
+            with tool_call():
+                result = await spec.handler(tool_ctx, params)
         except _model_fixable() as exc:
             get_logger("tools").info("tool_error", tool=spec.name, error=type(exc).__name__)
             raise ToolError(redactor.scrub_text(str(exc))) from exc

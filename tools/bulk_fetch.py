@@ -58,9 +58,8 @@ async def bulk_fetch(ctx: ToolContext, params: BulkFetchParams) -> BulkFetchResu
 
     found = await ctx.gateway.bulk_fetch(keys, fields=selection.ids, on_batch=report)
     limit = ctx.settings.jira_text_limit
-    allows = ctx.gateway.scope.allows if ctx.gateway.scope.enabled else None
     return BulkFetchResult(
-        issues=[issue_row(issue, selection, limit, allows) for issue in found.issues],
+        issues=[issue_row(issue, selection, limit) for issue in found.issues],
         not_found=found.not_found,
         denied=found.denied,
     )

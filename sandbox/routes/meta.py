@@ -102,6 +102,28 @@ async def project(request: Request) -> Response:
     return ok(shapes.project(v, _project(v, request.path_params["key"])))
 
 
+async def component(request: Request) -> Response:
+    """GET /rest/api/3/component/{id}: a component with the project it belongs to."""
+    v = view(request)
+    ref = request.path_params["id"]
+    for p in _visible_projects(v):
+        for c in p.components:
+            if c.id == ref:
+                return ok({**shapes.component(v, c), "project": p.key, "projectId": int(p.id)})
+    raise ApiError(404, [f"The component with id {ref} does not exist."])
+
+
+async def version(request: Request) -> Response:
+    """GET /rest/api/3/version/{id}: a version with the id of its project."""
+    v = view(request)
+    ref = request.path_params["id"]
+    for p in _visible_projects(v):
+        for ver in p.versions:
+            if ver.id == ref:
+                return ok({**shapes.version(v, ver), "projectId": int(p.id)})
+    raise ApiError(404, [f"Could not find version for id '{ref}'"])
+
+
 def _meta(
     fid: str,
     name: str,
@@ -286,6 +308,8 @@ ROUTES = [
     Route("/rest/api/3/project", projects, methods=["GET"]),
     Route("/rest/api/3/project/search", project_search, methods=["GET"]),
     Route("/rest/api/3/project/{key}", project, methods=["GET"]),
+    Route("/rest/api/3/component/{id}", component, methods=["GET"]),
+    Route("/rest/api/3/version/{id}", version, methods=["GET"]),
     Route("/rest/api/3/issue/createmeta/{key}/issuetypes", createmeta_types, methods=["GET"]),
     Route(
         "/rest/api/3/issue/createmeta/{key}/issuetypes/{type}", createmeta_fields, methods=["GET"]

@@ -3,6 +3,7 @@
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, RequestLog
 from server.gateway.gateway import BulkResult, JiraGateway, SearchPage
+from server.gateway.guard import tool_call
 from server.gateway.limiter import RateLimiter
 from server.gateway.retry import Backoff
 
@@ -16,4 +17,5 @@ __all__ = [
     "RequestLog",
     "SearchPage",
     "SystemClock",
+    "tool_call",
 ]

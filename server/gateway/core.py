@@ -14,8 +14,10 @@ from server.errors import JiraError, WriteOutcomeUnknown
 from server.gateway import headers as rate_headers
 from server.gateway.clock import Clock
 from server.gateway.errors import error_from_exception, error_from_response, invalid_json
+from server.gateway.guard import Outbound, ScopeGuard
 from server.gateway.limiter import RateLimiter
 from server.gateway.retry import RETRY_STATUSES, Backoff, is_safe_to_repeat
+from server.gateway.scope import ProjectScope
 from server.logging import Redactor, get_logger
 
 if TYPE_CHECKING:
@@ -69,6 +71,7 @@ class JiraHttp:
         max_retries: int,
         backoff: Backoff | None = None,
         secrets: Sequence[str] = (),
+        scope: ProjectScope | None = None,
     ) -> None:
         # Built on the first request: TLS set-up costs tens of milliseconds that a server
         # answering only tools/list (or starting up) should not pay.
@@ -83,6 +86,8 @@ class JiraHttp:
         self.log = RequestLog()
         # The rate-limit headers of the latest answer, for `jira-mcp-gateway check`.
         self.rate_headers: dict[str, str] = {}
+        # Every request passes it on the way out and every answer on the way back.
+        self.guard = ScopeGuard(scope or ProjectScope(()), self.request, clock)
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -110,8 +115,25 @@ class JiraHttp:
 
         ``issue`` names the issue a write changes, for Jira's per-issue write limit.
         Raises a JiraError; for a write whose answer was lost, WriteOutcomeUnknown.
+        The scope guard checks the request first and filters the answer before it returns.
         """
-        call = _Call(method, path, params, body, is_safe_to_repeat(method, path))
+        checked, route = await self.guard.outbound(Outbound(method, path, params, body))
+        call = _Call(method, path, checked.params, checked.body, is_safe_to_repeat(method, path))
+        try:
+            data = await self._send(call, issue)
+        except JiraError as exc:
+            replacement = self.guard.on_error(route, exc)
+            if replacement is exc:
+                raise
+            raise replacement from None
+        return await self.guard.inbound(route, data)
+
+    async def check(self, method: str, path: str, *, body: Json = None) -> None:
+        """Run the scope guard's checks on a request without sending it (dry runs)."""
+        await self.guard.outbound(Outbound(method, path, None, body))
+
+    async def _send(self, call: _Call, issue: str | None) -> Json:
+        """Send one checked request, with the limiter and the retries."""
         write_issue = None if call.safe else issue
         attempt = 0
         while True:

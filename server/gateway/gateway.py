@@ -2,15 +2,14 @@
 
 One instance per process owns the pooled HTTP client and the shared rate limiter
 (``JiraGateway.open`` is an async context manager the server lifespan enters once).
-Every search is scoped on its JQL syntax tree; every key-based read and every write is
-checked against the project Jira returns.
+Scope is not checked here: every request these methods send passes the scope guard
+(``server.gateway.guard``) inside ``JiraHttp.request``, and so does every answer.
 """
 
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,20 +17,19 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from server.config import Settings
-from server.errors import BadRequest, InvalidResponse, JiraError, OutOfScope
+from server.errors import BadRequest, InvalidResponse, JiraError
 from server.gateway.agile import AgileApi
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
 from server.gateway.limiter import RateLimiter
 from server.gateway.meta import MetaApi
 from server.gateway.retry import Backoff
-from server.gateway.scope import ISSUE_ID, ISSUE_KEY, ProjectScope, project_of
+from server.gateway.scope import ProjectScope, ScopedQuery, make_scoped_query
 
 if TYPE_CHECKING:
     import httpx
 
 PROPERTY_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
-REMEMBERED_ISSUES = 20_000
 BULK_BATCH = 100  # /issue/bulkfetch takes at most 100 ids or keys per call
 MAX_PAGE = 100
 
@@ -68,10 +66,10 @@ class JiraGateway:
         self.settings = settings
         self.http = http
         self.scope = ProjectScope(settings.jira_projects)
-        self.meta = MetaApi(http, self.scope, settings.jira_deployment)
+        self.meta = MetaApi(http, settings.jira_deployment)
         self.agile = AgileApi(http, self.scope)
-        # Projects of issues seen in answers, so a write can be scope-checked without a read.
-        self._project_of_issue: OrderedDict[str, str] = OrderedDict()
+        # The guard reads field schemas to tell which write values name other objects.
+        http.guard.field_catalogue = self.meta.fields
 
     @classmethod
     @asynccontextmanager
@@ -108,6 +106,7 @@ class JiraGateway:
             max_retries=settings.jira_max_retries,
             backoff=backoff,
             secrets=settings.secret_forms(),
+            scope=ProjectScope(settings.jira_projects),
         )
         try:
             yield cls(settings, http)
@@ -116,23 +115,17 @@ class JiraGateway:
 
     # -- search -------------------------------------------------------------------------
 
-    def scoped_jql(self, jql: str) -> str:
-        """The query that will really run: parsed, scoped to JIRA_PROJECTS, re-rendered.
+    def query(self, jql: str | ScopedQuery) -> ScopedQuery:
+        """The query that will really run: parsed once, scoped to JIRA_PROJECTS.
 
         Raises JqlError (unparsable) or ScopeError (names a forbidden project or key)
-        before anything is sent.
+        before anything is sent. Its ``text`` is what searches, counts and page tokens use.
         """
-        # Imported on first use: the JQL engine is not needed to start the server.
-        from server.jql import parse, render, scope  # noqa: PLC0415
-
-        query = parse(jql)
-        if self.scope.enabled:
-            query = scope(query, list(self.scope.projects))
-        return render(query)
+        return jql if isinstance(jql, ScopedQuery) else make_scoped_query(jql, self.scope)
 
     async def search_page(
         self,
-        jql: str,
+        jql: str | ScopedQuery,
         *,
         fields: Sequence[str] = ("id",),
         max_results: int = 50,
@@ -140,12 +133,10 @@ class JiraGateway:
         names: bool = False,
     ) -> SearchPage:
         """One page of ``POST /rest/api/3/search/jql`` for the scoped query."""
-        scoped = self.scoped_jql(jql)
-        # The project always comes back under a scope, so every answer can be checked.
-        wanted = [*fields, "project"] if self.scope.enabled else list(fields)
+        query = self.query(jql)
         body: dict[str, Any] = {
-            "jql": scoped,
-            "fields": list(dict.fromkeys(wanted)),
+            "jql": query,
+            "fields": list(dict.fromkeys(fields)),
             "maxResults": max(1, min(MAX_PAGE, max_results)),
         }
         if next_page_token:
@@ -154,34 +145,34 @@ class JiraGateway:
             body["expand"] = "names"
         data = await self.http.request("POST", "/rest/api/3/search/jql", body=body)
         issues = self._issue_list(data, "issues", "/rest/api/3/search/jql")
-        self._remember_projects(issues)
         token = data.get("nextPageToken")
         is_last = bool(data.get("isLast", token is None))
         return SearchPage(
-            issues=[issue for issue in issues if self._visible(issue)],
+            issues=issues,
             next_page_token=None if is_last or not token else str(token),
-            jql=scoped,
+            jql=query.text,
             names=dict(data.get("names") or {}),
         )
 
     async def search_all(
-        self, jql: str, *, fields: Sequence[str] = ("id",), page_size: int = MAX_PAGE
+        self, jql: str | ScopedQuery, *, fields: Sequence[str] = ("id",), page_size: int = MAX_PAGE
     ) -> AsyncIterator[SearchPage]:
         """Every page of a search, one after the other."""
         token: str | None = None
+        query = self.query(jql)
         while True:
             page = await self.search_page(
-                jql, fields=fields, max_results=page_size, next_page_token=token
+                query, fields=fields, max_results=page_size, next_page_token=token
             )
             yield page
             if page.next_page_token is None:
                 return
             token = page.next_page_token
 
-    async def approximate_count(self, jql: str) -> int:
+    async def approximate_count(self, jql: str | ScopedQuery) -> int:
         """Jira's approximate number of issues matching the scoped query."""
         data = await self.http.request(
-            "POST", "/rest/api/3/search/approximate-count", body={"jql": self.scoped_jql(jql)}
+            "POST", "/rest/api/3/search/approximate-count", body={"jql": self.query(jql)}
         )
         count = data.get("count") if isinstance(data, dict) else None
         if not isinstance(count, int):
@@ -189,14 +180,14 @@ class JiraGateway:
         return count
 
     async def parse_jql(
-        self, queries: Sequence[str], validation: str = "strict"
+        self, queries: Sequence[str | ScopedQuery], validation: str = "strict"
     ) -> list[dict[str, Any]]:
-        """Jira's own verdict on each query (``POST /rest/api/3/jql/parse``)."""
+        """Jira's own verdict on each scoped query (``POST /rest/api/3/jql/parse``)."""
         data = await self.http.request(
             "POST",
             "/rest/api/3/jql/parse",
             params={"validation": validation},
-            body={"queries": list(queries)},
+            body={"queries": [self.query(q) for q in queries]},
         )
         return self._issue_list(data, "queries", "/rest/api/3/jql/parse")
 
@@ -211,14 +202,15 @@ class JiraGateway:
     ) -> BulkResult:
         """Issues by key or id, in the order asked; batches of 100 sent concurrently.
 
-        Keys outside the scope are denied before any request; issues Jira returns in a
-        project outside the scope (moved issues) are denied too.
+        Keys whose own prefix names a project outside the scope are denied without a
+        request; issues the guard withholds (another project, or moved there) come back as
+        not found, exactly like missing ones.
         """
         wanted = list(dict.fromkeys(k.strip().upper() for k in keys if k.strip()))
         denied = [k for k in wanted if not self.scope.allows_key_prefix(k)]
         asked = [k for k in wanted if k not in denied]
         batches = [asked[i : i + BULK_BATCH] for i in range(0, len(asked), BULK_BATCH)]
-        wanted_fields = list(dict.fromkeys([*fields, "project"]))
+        wanted_fields = list(dict.fromkeys(fields))
         found: list[dict[str, Any]] = []
         errors: list[str] = []
         done = 0
@@ -249,66 +241,52 @@ class JiraGateway:
         result = self._order_bulk(wanted, asked, denied, found)
         return BulkResult(result.issues, result.not_found, result.denied, errors)
 
+    @staticmethod
     def _order_bulk(
-        self,
         wanted: list[str],
         asked: list[str],
         denied: list[str],
         found: list[dict[str, Any]],
     ) -> BulkResult:
-        self._remember_projects(found)
         by_ref: dict[str, dict[str, Any]] = {}
         for issue in found:
             by_ref[str(issue.get("key", "")).upper()] = issue
             by_ref[str(issue.get("id", ""))] = issue
         issues: list[dict[str, Any]] = []
         not_found: list[str] = []
-        late_denied: list[str] = []
         seen: set[str] = set()
         for ref in asked:
             match = by_ref.get(ref)
             if match is None:
                 not_found.append(ref)
-            elif not self._visible(match):
-                late_denied.append(ref)
             elif str(match.get("id")) not in seen:
                 seen.add(str(match.get("id")))
                 issues.append(match)
-        denied_all = set(denied) | set(late_denied)
-        return BulkResult(issues, not_found, [k for k in wanted if k in denied_all])
+        return BulkResult(issues, not_found, [k for k in wanted if k in set(denied)])
 
     async def get_issue(
         self, key: str, *, fields: Sequence[str] = ("summary", "status"), expand: str = ""
     ) -> dict[str, Any]:
-        """One issue, checked against the scope by the project Jira returns."""
-        self._require_key(key)
+        """One issue (``GET /issue/{key}``); outside the scope it answers "not found"."""
         params: dict[str, str | int] = {"fields": ",".join(dict.fromkeys([*fields, "project"]))}
         if expand:
             params["expand"] = expand
         data = await self.http.request("GET", f"/rest/api/3/issue/{key}", params=params)
         if not isinstance(data, dict):
             raise InvalidResponse(f"Jira's answer for issue {key} was not an issue.")
-        self.scope.require_issue(key, data)
-        self._remember_projects([data])
         return data
 
     async def create_issue(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """``POST /rest/api/3/issue``; the project must be in scope (checked before sending).
-
-        Raises WriteOutcomeUnknown when the answer is lost after sending.
-        """
-        project = payload.get("fields", {}).get("project", {})
-        key = project.get("key") if isinstance(project, dict) else None
-        if self.scope.enabled:
-            if not isinstance(key, str):
-                raise OutOfScope("Name the project by key so that its scope can be checked.")
-            self.scope.require_project(key)
+        """``POST /rest/api/3/issue``. Raises WriteOutcomeUnknown when the answer is lost."""
         data = await self.http.request("POST", "/rest/api/3/issue", body=payload)
         if not isinstance(data, dict) or "key" not in data:
             raise InvalidResponse("Jira accepted the create but did not say which issue it made.")
-        if isinstance(key, str):
-            self._remember(str(data["key"]).upper(), key.upper())
         return data
+
+    async def preflight(self, method: str, path: str, body: dict[str, Any]) -> None:
+        """Check a write as if it were sent (scope, references), sending nothing: dry runs
+        refuse exactly what the real write would."""
+        await self.http.check(method, path, body=body)
 
     async def get_issue_property(self, key: str, property_key: str) -> Json:
         """An issue property's value (``GET /issue/{key}/properties/{propertyKey}``)."""
@@ -316,74 +294,27 @@ class JiraGateway:
             raise BadRequest(
                 f"{property_key!r} is not an issue property key (letters, digits, . - _)."
             )
-        await self.require_in_scope(key)
         data = await self.http.request("GET", f"/rest/api/3/issue/{key}/properties/{property_key}")
         return data.get("value") if isinstance(data, dict) else None
 
     async def transitions(self, key: str, *, with_fields: bool = True) -> list[dict[str, Any]]:
         """The transitions available to the issue, with their screen fields."""
-        await self.require_in_scope(key)
         params: dict[str, str | int] = {"expand": "transitions.fields"} if with_fields else {}
         data = await self.http.request("GET", f"/rest/api/3/issue/{key}/transitions", params=params)
         return self._issue_list(data, "transitions", f"/rest/api/3/issue/{key}/transitions")
 
     async def do_transition(self, key: str, body: dict[str, Any]) -> None:
         """Perform a transition (``POST /issue/{key}/transitions``, 204)."""
-        await self.require_in_scope(key)
         await self.http.request(
             "POST", f"/rest/api/3/issue/{key}/transitions", body=body, issue=key
         )
 
     async def add_comment(self, key: str, adf_body: dict[str, Any]) -> dict[str, Any]:
         """Add a comment whose body is an ADF document."""
-        await self.require_in_scope(key)
         data = await self.http.request(
             "POST", f"/rest/api/3/issue/{key}/comment", body={"body": adf_body}, issue=key
         )
         return data if isinstance(data, dict) else {}
-
-    async def require_in_scope(self, key: str) -> None:
-        """Raise OutOfScope unless the issue lives in an allowed project (read if unknown).
-
-        The key is checked first in every case: it goes into a URL path.
-        """
-        self._require_key(key)
-        if not self.scope.enabled:
-            return
-        project = self._project_of_issue.get(key.upper())
-        if project is None:
-            await self.get_issue(key, fields=("project",))
-            return
-        self.scope.require_project(project)
-
-    # -- helpers ------------------------------------------------------------------------
-
-    def _require_key(self, key: str) -> None:
-        if not (ISSUE_KEY.match(key) or ISSUE_ID.match(key)):
-            raise BadRequest(f"{key!r} is not an issue key (like PROJ-123) or a numeric id.")
-        if not self.scope.allows_key_prefix(key):
-            raise OutOfScope(
-                f"Issue {key} is outside the allowed projects ({', '.join(self.scope.projects)}). "
-                "Use an issue of one of those projects."
-            )
-
-    def _visible(self, issue: dict[str, Any]) -> bool:
-        return self.scope.allows(project_of(issue)) if self.scope.enabled else True
-
-    def _remember_projects(self, issues: Iterable[dict[str, Any]]) -> None:
-        for issue in issues:
-            project = project_of(issue)
-            if project is not None:
-                self._remember(str(issue.get("key", "")).upper(), project)
-                self._remember(str(issue.get("id", "")), project)
-
-    def _remember(self, ref: str, project: str) -> None:
-        # Bounded: a long-running HTTP server sees issues without end; the oldest are
-        # forgotten and, if written to again, checked with one read.
-        self._project_of_issue[ref] = project
-        self._project_of_issue.move_to_end(ref)
-        if len(self._project_of_issue) > REMEMBERED_ISSUES:
-            self._project_of_issue.popitem(last=False)
 
     @staticmethod
     def _issue_list(data: Json, name: str, path: str) -> list[dict[str, Any]]:

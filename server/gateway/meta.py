@@ -6,7 +6,6 @@ from typing import Any, Literal
 
 from server.errors import InvalidResponse
 from server.gateway.core import JiraHttp, Json
-from server.gateway.scope import ProjectScope
 
 FIELD_TTL = 300.0  # seconds; custom fields change rarely, and a stale name only misses
 Deployment = Literal["cloud", "datacenter"]
@@ -15,9 +14,8 @@ Deployment = Literal["cloud", "datacenter"]
 class MetaApi:
     """Metadata calls, with small TTL caches where Jira's answer rarely changes."""
 
-    def __init__(self, http: JiraHttp, scope: ProjectScope, deployment: str = "auto") -> None:
+    def __init__(self, http: JiraHttp, deployment: str = "auto") -> None:
         self.http = http
-        self.scope = scope
         self._configured = deployment
         self._deployment: Deployment | None = None
         self._fields: tuple[float, list[dict[str, Any]]] | None = None
@@ -60,8 +58,7 @@ class MetaApi:
         return fields
 
     async def createmeta_issuetypes(self, project: str) -> list[dict[str, Any]]:
-        """Issue types that can be created in ``project`` (refused outside the scope)."""
-        self.scope.require_project(project)
+        """Issue types that can be created in ``project``."""
         data = await self._cached(
             (project, ""), f"/rest/api/3/issue/createmeta/{project}/issuetypes"
         )
@@ -70,7 +67,6 @@ class MetaApi:
 
     async def createmeta_fields(self, project: str, issuetype_id: str) -> list[dict[str, Any]]:
         """The create screen's fields for one issue type, with required and allowed values."""
-        self.scope.require_project(project)
         path = f"/rest/api/3/issue/createmeta/{project}/issuetypes/{issuetype_id}"
         data = await self._cached((project, issuetype_id), path)
         items = data.get("fields") or data.get("results") if isinstance(data, dict) else None
@@ -89,8 +85,7 @@ class MetaApi:
         return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
     async def project(self, key: str) -> dict[str, Any]:
-        """One project (``GET /rest/api/3/project/{key}``), refused outside the scope."""
-        self.scope.require_project(key)
+        """One project (``GET /rest/api/3/project/{key}``)."""
         data = await self.http.request("GET", f"/rest/api/3/project/{key}")
         if not isinstance(data, dict):
             raise InvalidResponse(f"Jira's answer for project {key} was not an object.")

@@ -1,18 +1,27 @@
-"""JIRA_PROJECTS as a hard boundary for key-, id- and project-based calls.
+"""JIRA_PROJECTS as a hard boundary: the allowlist, the scoped query, and the refusal texts.
 
-Queries are scoped on their AST by ``server.jql.scope``; this module checks everything else
-against the project that Jira returns, since an issue key can outlive a project move.
+The checks themselves run in one place, ``server.gateway.guard``, on every request and every
+answer. This module holds what they share: which projects are allowed, the one object a
+search may send as its JQL, and the words a refusal uses. A refusal of an object the caller
+named by id reads the same whether the object is missing or belongs elsewhere, so an answer
+never tells whether something exists outside the scope.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from server.errors import OutOfScope
 
+if TYPE_CHECKING:
+    from server.jql import Query
+
 ISSUE_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)-([1-9][0-9]*)$")
 ISSUE_ID = re.compile(r"^[1-9][0-9]{0,17}$")
+HIDDEN = "[outside the allowed projects]"
 
 
 class ProjectScope:
@@ -27,33 +36,69 @@ class ProjectScope:
         """True when an allowlist is in force."""
         return bool(self._allowed)
 
+    @property
+    def listed(self) -> str:
+        """The allowed projects as the refusals name them: ``SHOP, OPS``."""
+        return ", ".join(self.projects)
+
     def allows(self, project_key: str | None) -> bool:
         """True when ``project_key`` may be read or written."""
         if not self._allowed:
             return True
         return project_key is not None and project_key.upper() in self._allowed
 
-    def require_project(self, project_key: str) -> None:
-        """Raise OutOfScope unless ``project_key`` is allowed."""
-        if not self.allows(project_key):
-            raise OutOfScope(
-                f"Project {project_key} is outside the allowed projects "
-                f"({', '.join(self.projects)}). Use one of those."
-            )
-
     def allows_key_prefix(self, key: str) -> bool:
         """False when an issue key's project prefix is plainly outside the scope."""
         match = ISSUE_KEY.match(key)
         return match is None or self.allows(match.group(1))
 
-    def require_issue(self, key: str, issue: Mapping[str, object]) -> None:
-        """Raise OutOfScope unless the issue Jira returned lives in an allowed project."""
-        project = project_of(issue)
-        if not self.allows(project):
-            raise OutOfScope(
-                f"Issue {key} is outside the allowed projects ({', '.join(self.projects)}). "
-                "Use an issue of one of those projects."
-            )
+    def project_refused(self, project: str) -> OutOfScope:
+        """The refusal of a project the caller named (naming it tells nothing new)."""
+        return OutOfScope(
+            f"Project {project} is outside the allowed projects ({self.listed}). Use one of those."
+        )
+
+    def issue_refused(self, ref: str) -> OutOfScope:
+        """The refusal of an issue key whose own prefix names another project."""
+        return OutOfScope(
+            f"Issue {ref} is outside the allowed projects ({self.listed}). "
+            "Use an issue of one of those projects."
+        )
+
+    def not_found(self, kind: str, ref: object) -> OutOfScope:
+        """Missing or outside the scope: one text for both, so nothing is revealed."""
+        where = f", or is outside the allowed projects ({self.listed})" if self.enabled else ""
+        what = "key or id" if kind == "issue" else "id"
+        return OutOfScope(
+            f"{kind.capitalize()} {ref} was not found{where}. Check the {kind} {what}, "
+            "or search for the one you mean."
+        )
+
+
+@dataclass(frozen=True)
+class ScopedQuery:
+    """A query parsed once and confined to the allowed projects.
+
+    ``ast`` is the query as written (for lint), ``text`` the scoped query that is sent, shown
+    and bound into page tokens. The guard sends no JQL that is not one of these.
+    """
+
+    ast: Query
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def make_scoped_query(jql: str, scope: ProjectScope) -> ScopedQuery:
+    """Parse ``jql`` and confine it; JqlError or ScopeError before anything is sent."""
+    # The JQL engine is imported on first use, not at start-up.
+    from server.jql import parse, render  # noqa: PLC0415
+    from server.jql import scope as confine  # noqa: PLC0415
+
+    query = parse(jql)
+    scoped = confine(query, list(scope.projects)) if scope.enabled else query
+    return ScopedQuery(ast=query, text=render(scoped))
 
 
 def project_of(issue: Mapping[str, object]) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from server.jql.ast import (
@@ -30,6 +30,7 @@ from server.jql.ast import (
 )
 from server.jql.errors import JqlError, ScopeError
 from server.jql.parser import parse
+from server.jql.render import render
 
 PROJECT_FIELDS: Final = frozenset({"project"})
 KEY_FIELDS: Final = frozenset(
@@ -38,6 +39,31 @@ KEY_FIELDS: Final = frozenset(
 EPIC_LINK_FIELD_ID: Final = 10014
 _ISSUE_KEY: Final = re.compile(r"([A-Za-z][A-Za-z0-9_]*)-[0-9]+")
 _DIGITS: Final = re.compile(r"[0-9]+")
+# Jira's own functions (Atlassian's functions reference, Cloud and DC 10): their arguments are
+# dates, users, groups, link types or issue keys, never JQL. Any other function may come
+# from an app (ScriptRunner's `issueFunction in linkedIssuesOf("<subquery>")`, ...) and run
+# its arguments as a query over every project, so such arguments are scoped too.
+NATIVE_FUNCTIONS: Final = frozenset(
+    name.lower()
+    for name in (
+        "approved", "approver", "breached", "cascadeOption", "choiceOption", "closedSprints",
+        "completed", "componentsLeadByUser", "currentLogin", "currentUser",
+        "earliestUnreleasedVersion",
+        "elapsed", "endOfDay", "endOfMonth", "endOfWeek", "endOfYear", "everBreached",
+        "futureSprints", "issueHistory", "issuesWithRemoteLinksByGlobalId", "lastLogin",
+        "latestReleasedVersion", "linkedIssues", "membersOf", "myApproval", "myPending", "now",
+        "openSprints", "paused", "pending", "pendingBy", "projectsLeadByUser",
+        "projectsWhereUserHasPermission", "projectsWhereUserHasRole", "releasedVersions",
+        "remaining", "running", "standardIssueTypes", "startOfDay", "startOfMonth",
+        "startOfWeek", "startOfYear", "subtaskIssueTypes", "unreleasedVersions", "updatedBy",
+        "votedIssues", "watchedIssues", "withinCalendarHours", "currentOrganization",
+        "earliestUnreleasedVersionByReleaseDate", "latestReleasedVersionByReleaseDate",
+        "attributeValue", "organizationMembers",
+    )
+)  # fmt: skip
+# Text that reads as a query (an operator, a parenthesis, AND/OR): an app function's argument
+# like this that does not parse is refused rather than sent unchecked.
+_QUERY_LIKE: Final = re.compile(r"[=~<>!()]|\b(?:and|or)\b", re.IGNORECASE)
 
 
 def normalize_projects(projects: Iterable[str]) -> tuple[str, ...]:
@@ -63,13 +89,65 @@ def scope(query: Query, projects: Iterable[str]) -> Query:
     allowed = normalize_projects(projects)
     if not allowed:
         return query
-    if query.where is not None:
-        _check(query.where, frozenset(allowed))
-    restriction = Terminal(
+    if query.where is None:
+        return Query(_restriction(allowed), query.order_by)
+    _check(query.where, frozenset(allowed))
+    inner = _scope_subqueries(query.where, allowed)
+    return Query(And((inner, _restriction(allowed))), query.order_by)
+
+
+def _restriction(allowed: tuple[str, ...]) -> Terminal:
+    return Terminal(
         FieldName("project"), Operator.IN, ListOperand(tuple(Value(key) for key in allowed))
     )
-    where: Clause = restriction if query.where is None else And((query.where, restriction))
-    return Query(where, query.order_by)
+
+
+def _scope_subqueries(clause: Clause, allowed: tuple[str, ...]) -> Clause:
+    """``clause`` with every app function's query argument scoped like the outer query."""
+    if isinstance(clause, And | Or):
+        return type(clause)(tuple(_scope_subqueries(c, allowed) for c in clause.clauses))
+    if isinstance(clause, Not):
+        return Not(_scope_subqueries(clause.clause, allowed))
+    if not isinstance(clause, Terminal):
+        return clause
+    operand = _scope_operand(clause.operand, allowed) if clause.operand is not None else None
+    predicates = tuple(
+        replace(p, operand=_scope_operand(p.operand, allowed)) for p in clause.predicates
+    )
+    return replace(clause, operand=operand, predicates=predicates)
+
+
+def _scope_operand(operand: Operand, allowed: tuple[str, ...]) -> Operand:
+    if isinstance(operand, ListOperand):
+        return ListOperand(tuple(_scope_operand(item, allowed) for item in operand.items))
+    if not isinstance(operand, Function) or operand.name.lower() in NATIVE_FUNCTIONS:
+        return operand
+    return Function(
+        operand.name, tuple(_scope_argument(operand, arg, allowed) for arg in operand.args)
+    )
+
+
+def _scope_argument(call: Function, argument: str, allowed: tuple[str, ...]) -> str:
+    """A query argument scoped (``(q) AND project IN (...)``); other arguments unchanged.
+
+    An argument that reads as a query but cannot be parsed (a syntax error, too deep, too
+    many clauses) is refused: sent as it is, it would run unscoped on Jira.
+    """
+    if _ISSUE_KEY.fullmatch(argument.strip()):
+        return argument
+    try:
+        nested = parse(argument)
+    except JqlError as exc:
+        if _QUERY_LIKE.search(argument):
+            raise ScopeError(
+                f"The argument of {call.name}() reads as a query but cannot be checked "
+                f"against the allowed projects: {exc.message}",
+                hint="Simplify the query inside the function so that it parses on its own.",
+            ) from None
+        return argument
+    if nested.where is None:
+        return argument
+    return render(scope(nested, allowed))
 
 
 @dataclass

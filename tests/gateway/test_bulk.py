@@ -86,8 +86,8 @@ async def test_out_of_scope_keys_denied_before_sending(open_gateway: GatewayFact
     assert [i["key"] for i in result.issues] == ["PROJ-1"]
 
 
-async def test_moved_issue_denied_by_returned_project(open_gateway: GatewayFactory) -> None:
-    """An issue whose key looks allowed but that now lives in a forbidden project is denied."""
+async def test_moved_issue_withheld_by_returned_project(open_gateway: GatewayFactory) -> None:
+    """An issue whose key looks allowed but that now lives elsewhere reads as missing."""
     with respx.mock:
         respx.post(BULK).mock(
             return_value=httpx.Response(200, json={"issues": [_issue("PROJ-3", "SECRET")]})
@@ -95,7 +95,8 @@ async def test_moved_issue_denied_by_returned_project(open_gateway: GatewayFacto
         async with open_gateway(jira_projects="PROJ") as gateway:
             result = await gateway.bulk_fetch(["PROJ-3"], fields=["summary"])
     assert result.issues == []
-    assert result.denied == ["PROJ-3"]
+    assert result.not_found == ["PROJ-3"]
+    assert result.denied == []
 
 
 async def test_progress_reported_per_batch(open_gateway: GatewayFactory) -> None:
@@ -126,17 +127,24 @@ async def test_failed_batch_raises_the_jira_error(open_gateway: GatewayFactory) 
 async def test_remembered_projects_are_bounded(
     open_gateway: GatewayFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past the bound the oldest issue is forgotten, and a write to it is checked by a read."""
-    monkeypatch.setattr("server.gateway.gateway.REMEMBERED_ISSUES", 4)
+    """Past the bound the oldest issue is forgotten, and a read of it is checked by a read."""
+    monkeypatch.setattr("server.gateway.guard.REMEMBERED", 4)
     with respx.mock:
         respx.post(BULK).mock(side_effect=_answer)
         read = respx.get(f"{JIRA}/rest/api/3/issue/PROJ-3").mock(
             return_value=httpx.Response(200, json=_issue("PROJ-3"))
         )
+        fresh = respx.get(f"{JIRA}/rest/api/3/issue/PROJ-1").mock(
+            return_value=httpx.Response(200, json=_issue("PROJ-1"))
+        )
         async with open_gateway(jira_projects="PROJ") as gateway:
             # Jira answers PROJ-3 first (see _answer), so PROJ-3's key and id are the oldest.
             await gateway.bulk_fetch(["PROJ-1", "PROJ-2", "PROJ-3"], fields=["summary"])
-            await gateway.require_in_scope("PROJ-1")
+            await gateway.http.guard.require_issue("PROJ-1", fresh=False)
             assert read.call_count == 0
-            await gateway.require_in_scope("PROJ-3")
+            await gateway.http.guard.require_issue("PROJ-3", fresh=False)
+            assert read.call_count == 1
+            # A write never relies on remembered reads: it reads the issue afresh.
+            await gateway.http.guard.require_issue("PROJ-1", fresh=True)
     assert read.call_count == 1
+    assert fresh.call_count == 1

@@ -126,8 +126,10 @@ async def test_only_sec_keys_cost_no_request(
     assert sandbox_config.counters.requests == 0
 
 
-async def test_issue_moved_out_of_scope_is_denied(connect: ClientFactory, sandbox_app: Any) -> None:
-    """An issue whose key looks in scope but which Jira says lives in SEC is denied."""
+async def test_issue_moved_out_of_scope_reads_as_missing(
+    connect: ClientFactory, sandbox_app: Any
+) -> None:
+    """An issue whose key looks in scope but which Jira says lives in SEC is not shown."""
     site = sandbox_app.state.site
     moved = site.find_issue("SHOP-7")
     moved.project = "SEC"  # a project move: the old key still finds the issue
@@ -135,7 +137,9 @@ async def test_issue_moved_out_of_scope_is_denied(connect: ClientFactory, sandbo
         result = await fetch(client, ["SHOP-6", "SHOP-7", "SHOP-8"])
     data = data_of(result)
     assert [issue["key"] for issue in data["issues"]] == ["SHOP-6", "SHOP-8"]
-    assert data["denied"] == ["SHOP-7"]
+    # Moved away reads exactly like missing: the answer does not tell that SHOP-7 exists.
+    assert data["not_found"] == ["SHOP-7"]
+    assert data["denied"] == []
     assert moved.summary not in text_of(result)
 
 
