@@ -20,7 +20,7 @@ outside the scope. Tools call none of this: they inherit it by using the gateway
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -102,7 +102,8 @@ class ScopeGuard:
         self._board_projects: dict[int, tuple[float, str | None]] = {}
         self._sprint_boards: dict[int, object] = {}  # a sprint's origin board never changes
         self._project_keys: dict[str, str] = {}  # project id -> key, from answers
-        self.checked = 0  # requests that passed outbound(), for the enumeration test
+        # "METHOD path" of every request that passed outbound(), as RequestLog counts sends.
+        self.checked: Counter[str] = Counter()
 
     # -- outbound ------------------------------------------------------------------------
 
@@ -122,7 +123,7 @@ class ScopeGuard:
         _check_reference_syntax(route)
         if self.scope.enabled:
             request = await self._check(request, route)
-        self.checked += 1
+        self.checked[f"{request.method} {request.path}"] += 1
         return request, route
 
     async def _check(self, request: Outbound, route: Route) -> Outbound:

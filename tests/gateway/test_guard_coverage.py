@@ -1,0 +1,102 @@
+"""Every request the gateway can send passes the scope guard: checked method by method."""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from sandbox.app import create_app
+from sandbox.config import SandboxConfig
+from sandbox.recorder import RequestRecorder
+from server.config import Settings
+from server.errors import JiraError
+from server.gateway import JiraGateway
+from server.gateway.agile import AgileApi
+from server.gateway.meta import MetaApi
+
+pytestmark = pytest.mark.anyio
+
+Call = Callable[[JiraGateway], Awaitable[Any]]
+
+
+async def _all_pages(gateway: JiraGateway) -> None:
+    async for _ in gateway.search_all("status = Done", fields=("summary",)):
+        pass
+
+
+# One call per public method that talks to Jira; a new method must be added here.
+CALLS: dict[str, Call] = {
+    "search_page": lambda g: g.search_page("project = SHOP", fields=("summary",)),
+    "search_all": _all_pages,
+    "approximate_count": lambda g: g.approximate_count("project = SHOP"),
+    "parse_jql": lambda g: g.parse_jql(["status = Done"]),
+    "bulk_fetch": lambda g: g.bulk_fetch(["SHOP-1", "SEC-1", "SHOP-2"], fields=("summary",)),
+    "get_issue": lambda g: g.get_issue("SHOP-1"),
+    "create_issue": lambda g: g.create_issue(
+        {"fields": {"project": {"key": "SHOP"}, "issuetype": {"id": "10001"}, "summary": "x"}}
+    ),
+    "preflight": lambda g: g.preflight("PUT", "/rest/api/3/issue/SHOP-1", {"fields": {}}),
+    "get_issue_property": lambda g: g.get_issue_property("SHOP-1", "absent.property"),
+    "transitions": lambda g: g.transitions("SHOP-1"),
+    "do_transition": lambda g: g.do_transition("SHOP-1", {"transition": {"id": "999"}}),
+    "add_comment": lambda g: g.add_comment("SHOP-1", {"type": "doc", "version": 1, "content": []}),
+    "meta.server_info": lambda g: g.meta.server_info(),
+    "meta.deployment": lambda g: g.meta.deployment(),
+    "meta.myself": lambda g: g.meta.myself(),
+    "meta.fields": lambda g: g.meta.fields(),
+    "meta.createmeta_issuetypes": lambda g: g.meta.createmeta_issuetypes("SHOP"),
+    "meta.createmeta_fields": lambda g: g.meta.createmeta_fields("SHOP", "10001"),
+    "meta.search_users": lambda g: g.meta.search_users("a"),
+    "meta.priorities": lambda g: g.meta.priorities(),
+    "meta.project": lambda g: g.meta.project("SHOP"),
+    "agile.boards": lambda g: g.agile.boards("SHOP"),
+    "agile.board": lambda g: g.agile.board(1),
+    "agile.board_config": lambda g: g.agile.board_config(1),
+    "agile.sprints": lambda g: g.agile.sprints(1, "active,closed"),
+    "agile.sprint": lambda g: g.agile.sprint(5),
+    "agile.sprint_issues_page": lambda g: g.agile.sprint_issues_page(5, ("summary",), 0),
+    "agile.board_issues_page": lambda g: g.agile.board_issues_page(
+        1, ("summary",), 0, "status = Done"
+    ),
+}
+
+
+def public_methods() -> set[str]:
+    """The coroutine methods of the gateway and its parts, by dotted name."""
+    found = set()
+    for prefix, cls in (("", JiraGateway), ("meta.", MetaApi), ("agile.", AgileApi)):
+        for name, member in inspect.getmembers(cls):
+            if name.startswith("_") or name == "open":
+                continue
+            if inspect.iscoroutinefunction(member) or inspect.isasyncgenfunction(member):
+                found.add(prefix + name)
+    return found
+
+
+def test_every_public_method_is_exercised() -> None:
+    """The table below covers every method that can reach Jira (none is forgotten)."""
+    assert public_methods() == set(CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+@pytest.mark.parametrize("projects", ["", "SHOP,OPS"])
+async def test_every_request_passed_the_guard(name: str, projects: str) -> None:
+    """Whatever the method sends reached the wire only after the guard checked it."""
+    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None)))
+    settings = Settings.model_validate(
+        {"jira_url": "sandbox", "jira_projects": projects, "jira_rate_limit": 1000}
+    )
+    async with JiraGateway.open(settings, asgi_app=recorder) as gateway:
+        # A refusal or Jira's error is fine: what was sent is what is checked.
+        with contextlib.suppress(JiraError):
+            await CALLS[name](gateway)
+        checked = gateway.http.guard.checked
+    # Only a dry run's check without a scope has nothing to read.
+    if (name, projects) != ("preflight", ""):
+        assert recorder.requests, f"{name} sent nothing, so it proves nothing"
+    unchecked = [request for request in recorder.requests if checked[request] < 1]
+    assert not unchecked, f"{name} sent requests the guard never saw: {unchecked}"
