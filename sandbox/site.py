@@ -212,6 +212,8 @@ class SiteData(BaseModel):
     next_comment_id: int = 10000
     # accountId -> project keys that account may not browse (the permission hook).
     hidden_projects: dict[str, list[str]] = Field(default_factory=dict)
+    # Keys issues had before a project move -> issue id: Jira still finds them by these.
+    old_keys: dict[str, int] = Field(default_factory=dict)
 
 
 class Site:
@@ -235,6 +237,8 @@ class Site:
         d = self.data
         self.by_id = {i.id: i for i in d.issues}
         self.by_key = {i.key.upper(): i for i in d.issues}
+        for old, issue_id in d.old_keys.items():
+            self.by_key.setdefault(old.upper(), self.by_id[issue_id])
         self.users = {u.account_id: u for u in d.users}
         self.statuses = {s.id: s for s in d.statuses}
         self.categories = {c.key: c for c in d.categories}
@@ -303,6 +307,14 @@ class Site:
         self.data.next_issue_id += 1
         numbers = [int(i.key.split("-")[1]) for i in self.data.issues if i.project == project_key]
         return issue_id, f"{project_key}-{max(numbers, default=0) + 1}"
+
+    def move_issue(self, issue: Issue, project_key: str) -> None:
+        """Move an issue to another project as Jira does: it gets that project's next key,
+        and its old key still finds it."""
+        _, new_key = self.allocate_issue(project_key)
+        self.data.old_keys[issue.key] = issue.id
+        issue.project, issue.key = project_key, new_key
+        self.by_key[new_key.upper()] = issue
 
     def allocate_comment_id(self) -> str:
         """The id for the next comment."""
