@@ -20,6 +20,7 @@ else in the program raises httpx exceptions or looks at status codes.
     │   └── TlsError              the certificate could not be verified
     ├── InvalidResponse           an answer that is not the JSON Jira promises
     ├── OutOfScope                a project or issue outside JIRA_PROJECTS
+    │   └── NotVisible            missing or outside: one answer for both (also a NotFound)
     └── WriteOutcomeUnknown       a write was sent and then the answer was lost
 
 ``WriteOutcomeUnknown`` is not a failure of the write: it says the write may or may not have
@@ -137,6 +138,12 @@ class InvalidResponse(JiraError):
 
 class OutOfScope(JiraError):
     """The project or issue is outside the allowed projects (JIRA_PROJECTS)."""
+
+
+class NotVisible(OutOfScope, NotFound):
+    """Missing, or outside the allowed projects: one error for both, so that no answer tells
+    whether an object exists in a project the scope hides. Code that handles NotFound
+    handles this too."""
 
 
 class WriteOutcomeUnknown(JiraError):

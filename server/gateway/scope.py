@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from server.errors import OutOfScope
+from server.errors import NotVisible, OutOfScope
 
 if TYPE_CHECKING:
     from server.jql import Query
@@ -65,11 +65,11 @@ class ProjectScope:
             "Use an issue of one of those projects."
         )
 
-    def not_found(self, kind: str, ref: object) -> OutOfScope:
+    def not_found(self, kind: str, ref: object) -> NotVisible:
         """Missing or outside the scope: one text for both, so nothing is revealed."""
         where = f", or is outside the allowed projects ({self.listed})" if self.enabled else ""
         what = "key or id" if kind == "issue" else "id"
-        return OutOfScope(
+        return NotVisible(
             f"{kind.capitalize()} {ref} was not found{where}. Check the {kind} {what}, "
             "or search for the one you mean."
         )
