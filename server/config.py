@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     jira_text_limit: int = Field(
         1500, ge=80, le=100_000, description="Characters of a text field before it is cut."
     )
+    jira_max_response_bytes: int = Field(
+        32 * 1024 * 1024,
+        ge=64 * 1024,
+        le=1024 * 1024 * 1024,
+        description="Largest Jira answer read, in decoded (unzipped) bytes; larger ones fail.",
+    )
     mcp_transport: Literal["stdio", "http"] = Field("stdio", description="stdio or http.")
     mcp_host: str = Field("127.0.0.1", description="HTTP bind address.")
     mcp_port: int = Field(8765, ge=1, le=65535, description="HTTP port.")

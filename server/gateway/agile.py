@@ -144,7 +144,8 @@ class AgileApi:
         if scoped:
             params["jql"] = scoped
         data = await self.http.request("GET", path, params=params)
-        answered = _values(data, "issues")
+        # Never more rows than asked; the next page starts after the last one kept.
+        answered = _values(data, "issues")[:max_results]
         for issue in answered:
             self._remember_project(_issue_project_ref(issue))
         issues = [i for i in answered if self.scope.allows(project_of(i))]

@@ -108,6 +108,7 @@ class JiraGateway:
             max_retries=settings.jira_max_retries,
             backoff=backoff,
             secrets=settings.secret_forms(),
+            max_response_bytes=settings.jira_max_response_bytes,
         )
         try:
             yield cls(settings, http)
@@ -143,17 +144,21 @@ class JiraGateway:
         scoped = self.scoped_jql(jql)
         # The project always comes back under a scope, so every answer can be checked.
         wanted = [*fields, "project"] if self.scope.enabled else list(fields)
+        page_size = max(1, min(MAX_PAGE, max_results))
         body: dict[str, Any] = {
             "jql": scoped,
             "fields": list(dict.fromkeys(wanted)),
-            "maxResults": max(1, min(MAX_PAGE, max_results)),
+            "maxResults": page_size,
         }
         if next_page_token:
             body["nextPageToken"] = next_page_token
         if names:
             body["expand"] = "names"
         data = await self.http.request("POST", "/rest/api/3/search/jql", body=body)
-        issues = self._issue_list(data, "issues", "/rest/api/3/search/jql")
+        if not isinstance(data, dict):
+            raise InvalidResponse("Jira's search answer was not a page of issues. Try again.")
+        # Never more rows than asked, whatever a broken upstream sends.
+        issues = self._issue_list(data, "issues", "/rest/api/3/search/jql")[:page_size]
         self._remember_projects(issues)
         token = data.get("nextPageToken")
         is_last = bool(data.get("isLast", token is None))
@@ -234,7 +239,8 @@ class JiraGateway:
                 # Kept, not raised: a task group would wrap it in an ExceptionGroup.
                 failures.append(exc)
                 return
-            found.extend(self._issue_list(data, "issues", "/rest/api/3/issue/bulkfetch"))
+            issues = self._issue_list(data, "issues", "/rest/api/3/issue/bulkfetch")
+            found.extend(issues[: len(batch)])  # never more than asked
             errors.extend(_issue_errors(data))
             done += 1
             if on_batch is not None:

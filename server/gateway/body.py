@@ -1,0 +1,53 @@
+"""Reading an answer's body with a cap on its decoded size.
+
+A hostile or broken upstream can send a small gzip body that inflates to gigabytes, or a
+plain answer of hundreds of megabytes. The body is read as a stream and decoded chunk by
+chunk (httpx decompresses in ``aiter_bytes``), and reading stops as soon as the decoded
+bytes pass the cap, so memory never holds much more than the cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
+
+_NO_ENCODING = ("", "identity")
+
+
+@dataclass(frozen=True)
+class Body:
+    """The bytes read; ``complete`` is False when the cap stopped the reading."""
+
+    data: bytes
+    complete: bool
+
+
+def stacked_encoding(response: httpx.Response) -> str | None:
+    """The Content-Encoding when it stacks several codings (``gzip, gzip``), else None.
+
+    Jira never stacks codings, and a stack multiplies the inflation of each chunk (a
+    64 KiB chunk of a double gzip can inflate to tens of gigabytes in one step).
+    """
+    codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",")]
+    real = [c for c in codings if c not in _NO_ENCODING]
+    return response.headers["content-encoding"] if len(real) > 1 else None
+
+
+async def read_capped(response: httpx.Response, limit: int) -> Body:
+    """Up to ``limit`` decoded bytes of a streamed ``response``; the caller closes it."""
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    declared = response.headers.get("content-length", "")
+    if encoding in _NO_ENCODING and declared.isdigit() and int(declared) > limit:
+        # Known to be too large before a byte is read: do not download it at all.
+        return Body(b"", complete=False)
+    data = bytearray()
+    async for chunk in response.aiter_bytes():
+        room = limit - len(data)
+        if len(chunk) > room:
+            data += chunk[:room]
+            return Body(bytes(data), complete=False)
+        data += chunk
+    return Body(bytes(data), complete=True)
