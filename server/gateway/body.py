@@ -36,18 +36,27 @@ def stacked_encoding(response: httpx.Response) -> str | None:
     return response.headers["content-encoding"] if len(real) > 1 else None
 
 
-async def read_capped(response: httpx.Response, limit: int) -> Body:
-    """Up to ``limit`` decoded bytes of a streamed ``response``; the caller closes it."""
+async def read_capped(response: httpx.Response, limit: int, *, keep_cut: bool = False) -> Body:
+    """Up to ``limit`` decoded bytes of a streamed ``response``; the caller closes it.
+
+    Past the cap the bytes read are dropped, unless ``keep_cut`` asks for them (an error
+    answer's first bytes carry Jira's messages).
+    """
     encoding = response.headers.get("content-encoding", "").strip().lower()
     declared = response.headers.get("content-length", "")
     if encoding in _NO_ENCODING and declared.isdigit() and int(declared) > limit:
         # Known to be too large before a byte is read: do not download it at all.
         return Body(b"", complete=False)
-    data = bytearray()
+    # Chunks are joined once at the end: a growing buffer would copy itself as it grows.
+    chunks: list[bytes] = []
+    size = 0
     async for chunk in response.aiter_bytes():
-        room = limit - len(data)
+        room = limit - size
         if len(chunk) > room:
-            data += chunk[:room]
-            return Body(bytes(data), complete=False)
-        data += chunk
-    return Body(bytes(data), complete=True)
+            if not keep_cut:
+                return Body(b"", complete=False)
+            chunks.append(chunk[:room])
+            return Body(b"".join(chunks), complete=False)
+        chunks.append(chunk)
+        size += len(chunk)
+    return Body(b"".join(chunks), complete=True)

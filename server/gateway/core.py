@@ -192,9 +192,11 @@ class JiraHttp:
         encoding = stacked_encoding(response)
         if encoding is not None:
             raise stacked_encoding_error(call.method, call.path, status, encoding)
-        limit = self.max_response_bytes if response.is_success else ERROR_BODY_LIMIT
-        body = await read_capped(response, min(limit, self.max_response_bytes))
-        if not body.complete and response.is_success:
+        if not response.is_success:
+            cut = min(ERROR_BODY_LIMIT, self.max_response_bytes)
+            return (await read_capped(response, cut, keep_cut=True)).data
+        body = await read_capped(response, self.max_response_bytes)
+        if not body.complete:
             raise too_large(call.method, call.path, status, self.max_response_bytes)
         return body.data
 

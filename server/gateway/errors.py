@@ -147,10 +147,10 @@ def invalid_json(method: str, path: str, status: int, body: bytes) -> InvalidRes
 def too_large(method: str, path: str, status: int, limit: int) -> ResponseTooLarge:
     """An answer whose decoded size passed JIRA_MAX_RESPONSE_BYTES."""
     error = ResponseTooLarge(
-        f"Jira's answer was larger than {_size(limit)} (JIRA_MAX_RESPONSE_BYTES, counted after "
-        "decompression), so reading stopped there. Ask for less: fewer fields, a smaller "
-        "limit or a narrower query. If real answers are this large, the user can raise "
-        "JIRA_MAX_RESPONSE_BYTES.",
+        f"Jira's answer was larger than {_size(limit)} (JIRA_MAX_RESPONSE_BYTES={limit}, "
+        "counted after decompression), so reading stopped there. Ask for less: fewer "
+        "fields, a smaller limit or a narrower query. If real answers are this large, the "
+        "user can raise JIRA_MAX_RESPONSE_BYTES.",
         method=method,
         path=path,
         status=status,
@@ -173,7 +173,7 @@ def stacked_encoding(method: str, path: str, status: int, encoding: str) -> Inva
 
 def _size(limit: int) -> str:
     mib = limit / (1024 * 1024)
-    return f"{mib:g} MB ({limit} bytes)" if mib >= 1 else f"{limit} bytes"
+    return f"{mib:.3g} MB" if mib >= 1 else f"{limit} bytes"
 
 
 def _jira_messages(body: bytes) -> tuple[list[str], dict[str, str]]:
