@@ -34,7 +34,7 @@ from tests.gateway.hostile_jira import (
 
 TARGET_MB = 200
 SEARCH_PATH = "/rest/api/3/search/jql"
-HANDSHAKE = [
+HANDSHAKE: list[dict[str, Any]] = [
     {
         "jsonrpc": "2.0",
         "id": 1,
