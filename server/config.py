@@ -103,6 +103,12 @@ class Settings(BaseSettings):
         default_factory=list, description="Extra Origin headers accepted over HTTP."
     )
     mcp_stateless: bool = Field(False, description="Stateless HTTP, for several replicas.")
+    mcp_max_sessions_per_client: int = Field(
+        50, ge=1, le=10_000, description="Open HTTP sessions per client address (then 429)."
+    )
+    mcp_session_idle_timeout: float = Field(
+        600.0, ge=10, le=86_400, description="Seconds an idle HTTP session is kept open."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level (logs go to stderr)."
     )
