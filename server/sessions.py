@@ -7,6 +7,12 @@ MCP_MAX_SESSIONS_PER_CLIENT a new one is answered 429 with a Retry-After, and a 
 with no request for MCP_SESSION_IDLE_TIMEOUT seconds is closed (by a DELETE to the SDK,
 the way a client ends its own session), which makes room again.
 
+All loopback clients share one address, so the cap alone would let a local loop lock the
+other local clients out. A session nobody used after opening it (a real client sends
+notifications/initialized at once) is therefore reclaimed, after a short grace, when its
+address is at the cap: the loop churns through its own sessions, and a session in use is
+never taken.
+
 Stateless HTTP has no sessions, so the middleware is not used there.
 """
 
@@ -29,6 +35,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 SESSION_HEADER = b"mcp-session-id"
 SWEEP_EVERY = 1.0  # seconds between looks for idle sessions
+# A real client uses its session at once (notifications/initialized follows initialize);
+# one still unused after this long was opened by a loop and may be reclaimed.
+UNUSED_GRACE = 10.0
 
 
 @dataclass
@@ -40,6 +49,7 @@ class _Session:
     host: bytes
     path: str
     in_flight: int = 0
+    used: bool = False  # a request came after the one that opened it
 
 
 class SessionGuard:
@@ -86,16 +96,36 @@ class SessionGuard:
             for session_id, session in self._sessions.items()
             if session.in_flight == 0 and now - session.last_active >= self.idle_timeout
         ]
-        for session_id, session in idle:
-            # Forgotten first: from now on the session no longer counts for its client.
-            self._sessions.pop(session_id, None)
+        for session_id, _ in idle:
+            await self._close(session_id)
+
+    async def _close(self, session_id: str) -> None:
+        # Forgotten first: from now on the session no longer counts for its client.
+        session = self._sessions.pop(session_id, None)
+        if session is not None:
             await self._delete(session_id, session)
+
+    def _oldest_unused(self, client: str) -> str | None:
+        """The session of ``client`` left unused longest, past UNUSED_GRACE; None if none."""
+        now = self.clock.monotonic()
+        unused = [
+            (session.last_active, session_id)
+            for session_id, session in self._sessions.items()
+            if session.client == client
+            and not session.used
+            and session.in_flight == 0
+            and now - session.last_active >= UNUSED_GRACE
+        ]
+        return min(unused)[1] if unused else None
 
     async def _open(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = _client(scope)
         if self.open_sessions(client) + self._opening[client] >= self.max_per_client:
-            await self._refuse(client, send)
-            return
+            unused = self._oldest_unused(client)
+            if unused is None:
+                await self._refuse(client, send)
+                return
+            await self._close(unused)
         self._opening[client] += 1
         opened: list[str] = []
 
@@ -128,6 +158,7 @@ class SessionGuard:
             await self.app(scope, receive, send)  # the SDK answers for unknown sessions
             return
         session.in_flight += 1
+        session.used = True
         status: list[int] = []
 
         async def watch(message: Message) -> None:
@@ -154,7 +185,7 @@ class SessionGuard:
         """Seconds until one of ``client``'s sessions can be closed for idleness."""
         now = self.clock.monotonic()
         waits = [
-            session.last_active + self.idle_timeout - now
+            session.last_active + (self.idle_timeout if session.used else UNUSED_GRACE) - now
             for session in self._sessions.values()
             if session.client == client and session.in_flight == 0
         ]
@@ -165,7 +196,7 @@ class SessionGuard:
         message = (
             f"Too many open MCP sessions from {client}: {self.max_per_client} is the limit "
             "(MCP_MAX_SESSIONS_PER_CLIENT). Reuse an open session, end unused ones with "
-            f"DELETE, or retry after {wait} s, when an idle session will have been closed."
+            f"DELETE, or retry after {wait} s, when an idle or unused session can be closed."
         )
         body = json.dumps(
             {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": message}}

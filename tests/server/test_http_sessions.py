@@ -15,6 +15,7 @@ import pytest
 from server.app import build_server, session_manager, streamable_http_app
 from server.config import Settings
 from server.http import build_http_app
+from server.sessions import UNUSED_GRACE
 from tests.gateway.fakes import FakeClock
 
 pytestmark = pytest.mark.anyio
@@ -156,10 +157,31 @@ async def test_retry_after_says_when_room_frees_up(serve: Serve, clock: FakeCloc
     """Retry-After is the time until the least recently used session goes idle."""
     async with serve() as client_from:
         client = client_from("127.0.0.1")
-        await open_sessions(client, CAP)
+        for session in await open_sessions(client, CAP):
+            assert await ping(client, session) == 200
         clock.advance(100)
         refused = await initialize(client)
     assert refused.headers["retry-after"] == str(int(IDLE - 100))
+
+
+async def test_a_loop_on_loopback_does_not_lock_out_local_clients(
+    serve: Serve, clock: FakeClock
+) -> None:
+    """Loopback clients share one address: sessions a loop opened and never used are reclaimed."""
+    async with serve() as client_from:
+        flooder = client_from("127.0.0.1")
+        flooded = await open_sessions(flooder, CAP)
+        assert (await initialize(flooder)).status_code == 429
+        clock.advance(UNUSED_GRACE + 1)
+        neighbour = client_from("127.0.0.1")
+        joined = await initialize(neighbour)
+        assert joined.status_code == 200
+        session = joined.headers["mcp-session-id"]
+        assert await ping(neighbour, session) == 200
+        statuses = [(await initialize(flooder)).status_code for _ in range(20)]
+        assert await ping(neighbour, session) == 200
+        assert await ping(flooder, flooded[0]) == 404
+    assert statuses.count(200) == CAP - 1
 
 
 async def test_ended_session_makes_room(serve: Serve) -> None:
