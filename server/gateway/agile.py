@@ -16,6 +16,7 @@ from server.gateway.core import JiraHttp, Json
 from server.gateway.scope import ProjectScope, project_of
 
 AGILE = "/rest/agile/1.0"
+LIST_PAGE = 50  # boards or sprints asked per request
 CONFIG_TTL = 300.0  # seconds; a board's estimation and location change rarely (like fields)
 
 
@@ -42,11 +43,11 @@ class AgileApi:
     async def boards(self, project: str, board_type: str | None = None) -> list[dict[str, Any]]:
         """Boards of ``project`` (scrum or kanban when ``board_type`` is given)."""
         self.scope.require_project(project)
-        params: dict[str, str | int] = {"projectKeyOrId": project, "maxResults": 50}
+        params: dict[str, str | int] = {"projectKeyOrId": project, "maxResults": LIST_PAGE}
         if board_type:
             params["type"] = board_type
         data = await self.http.request("GET", f"{AGILE}/board", params=params)
-        boards = _values(data)
+        boards = _values(data)[:LIST_PAGE]  # never more than asked
         for board in boards:
             self._remember_board(int(board.get("id", 0)), board)
         return [b for b in boards if self.scope.allows(_board_location(b))]
@@ -87,9 +88,9 @@ class AgileApi:
             data = await self.http.request(
                 "GET",
                 f"{AGILE}/board/{board_id}/sprint",
-                params={"state": state, "startAt": start, "maxResults": 50},
+                params={"state": state, "startAt": start, "maxResults": LIST_PAGE},
             )
-            page = _values(data)
+            page = _values(data)[:LIST_PAGE]  # never more than asked
             sprints.extend(page)
             if not page or not isinstance(data, dict) or data.get("isLast", True):
                 return sprints

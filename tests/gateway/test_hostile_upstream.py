@@ -188,3 +188,19 @@ async def test_plain_answer_under_the_cap_still_works(
         page = await gateway.search_page("project = PROJ")
     assert page.issues == []
     assert page.is_last
+
+
+async def test_board_list_keeps_only_what_was_asked(
+    fake: tuple[HostileJira, str], open_gateway: GatewayFactory
+) -> None:
+    """A board list of 500 when 50 were asked gives 50."""
+    jira, url = fake
+    boards = [{"id": n, "location": {"projectKey": "PROJ"}} for n in range(1, 501)]
+    jira.routes.append(
+        lambda m, p, b: (
+            json_answer({"values": boards}) if p.startswith("/rest/agile/1.0/board?") else None
+        )
+    )
+    async with open_gateway(jira_url=url) as gateway:
+        found = await gateway.agile.boards("PROJ")
+    assert [board["id"] for board in found] == list(range(1, 51))
