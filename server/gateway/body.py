@@ -2,8 +2,10 @@
 
 A hostile or broken upstream can send a small gzip body that inflates to gigabytes, or a
 plain answer of hundreds of megabytes. The body is read as a stream and decoded chunk by
-chunk (httpx decompresses in ``aiter_bytes``), and reading stops as soon as the decoded
-bytes pass the cap, so memory never holds much more than the cap.
+chunk (httpx decompresses each network chunk in ``aiter_bytes``), and reading stops as soon
+as the decoded bytes pass the cap. One network chunk (64 KiB at most from httpcore) inflates
+at most about 1,000-fold, deflate's limit, so memory never holds much more than the cap
+plus some 64 MB; stacked codings, which would multiply that, are refused unread.
 """
 
 from __future__ import annotations

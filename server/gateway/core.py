@@ -190,11 +190,13 @@ class JiraHttp:
         """
         status = response.status_code
         encoding = stacked_encoding(response)
-        if encoding is not None:
-            raise stacked_encoding_error(call.method, call.path, status, encoding)
         if not response.is_success:
+            if encoding is not None:
+                return b""  # the status alone says what happened
             cut = min(ERROR_BODY_LIMIT, self.max_response_bytes)
             return (await read_capped(response, cut, keep_cut=True)).data
+        if encoding is not None:
+            raise stacked_encoding_error(call.method, call.path, status, encoding)
         body = await read_capped(response, self.max_response_bytes)
         if not body.complete:
             raise too_large(call.method, call.path, status, self.max_response_bytes)
