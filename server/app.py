@@ -291,6 +291,8 @@ def streamable_http_app(mcp: MCPServer, settings: Settings) -> Any:
     return mcp.streamable_http_app(
         streamable_http_path="/mcp",
         stateless_http=settings.mcp_stateless,
+        # A backstop on real time; server.sessions closes idle sessions on its own clock.
+        session_idle_timeout=settings.mcp_session_idle_timeout,
         transport_security=transport_security(settings),
         host=settings.mcp_host,
     )

@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     jira_text_limit: int = Field(
         1500, ge=80, le=100_000, description="Characters of a text field before it is cut."
     )
+    jira_max_response_bytes: int = Field(
+        32 * 1024 * 1024,
+        ge=64 * 1024,
+        le=1024 * 1024 * 1024,
+        description="Largest Jira answer read, in decoded (unzipped) bytes; larger ones fail.",
+    )
     mcp_transport: Literal["stdio", "http"] = Field("stdio", description="stdio or http.")
     mcp_host: str = Field("127.0.0.1", description="HTTP bind address.")
     mcp_port: int = Field(8765, ge=1, le=65535, description="HTTP port.")
@@ -97,6 +103,12 @@ class Settings(BaseSettings):
         default_factory=list, description="Extra Origin headers accepted over HTTP."
     )
     mcp_stateless: bool = Field(False, description="Stateless HTTP, for several replicas.")
+    mcp_max_sessions_per_client: int = Field(
+        50, ge=1, le=10_000, description="Open HTTP sessions per client address (then 429)."
+    )
+    mcp_session_idle_timeout: float = Field(
+        600.0, ge=10, le=86_400, description="Seconds an idle HTTP session is kept open."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level (logs go to stderr)."
     )

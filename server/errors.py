@@ -19,6 +19,7 @@ else in the program raises httpx exceptions or looks at status codes.
     │   ├── JiraUnreachable       connection refused, DNS failure, dropped connection
     │   └── TlsError              the certificate could not be verified
     ├── InvalidResponse           an answer that is not the JSON Jira promises
+    │   └── ResponseTooLarge      an answer larger than JIRA_MAX_RESPONSE_BYTES (decoded)
     ├── OutOfScope                a project or issue outside JIRA_PROJECTS
     │   └── NotVisible            missing or outside: one answer for both (also a NotFound)
     └── WriteOutcomeUnknown       a write was sent and then the answer was lost
@@ -134,6 +135,15 @@ class TlsError(JiraTransportError):
 
 class InvalidResponse(JiraError):
     """Jira answered, but not with the JSON it promises."""
+
+
+class ResponseTooLarge(InvalidResponse):
+    """The answer, once decompressed, passed JIRA_MAX_RESPONSE_BYTES; reading stopped there.
+
+    Not retried: the same request would bring the same answer. ``limit`` is the cap in bytes.
+    """
+
+    limit: int = 0
 
 
 class OutOfScope(JiraError):

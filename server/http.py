@@ -15,6 +15,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from server.config import Settings, SettingsError
+from server.gateway.clock import Clock, SystemClock
+from server.sessions import SessionGuard
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -86,8 +88,17 @@ async def _send_json(
     await send({"type": "http.response.body", "body": data})
 
 
-def build_http_app(settings: Settings, mcp_app: ASGIApp, sessions: Callable[[], Any]) -> ASGIApp:
-    """The whole HTTP app: /healthz, the MCP app at /mcp, and the bearer check if configured."""
+def build_http_app(
+    settings: Settings,
+    mcp_app: ASGIApp,
+    sessions: Callable[[], Any],
+    *,
+    clock: Clock | None = None,
+) -> ASGIApp:
+    """The whole HTTP app: /healthz, the MCP app at /mcp, and the bearer check if configured.
+
+    Sessions are capped per client address and closed when idle (``clock`` for tests).
+    """
     from starlette.applications import Starlette  # noqa: PLC0415  # HTTP mode only
     from starlette.requests import Request  # noqa: PLC0415
     from starlette.responses import JSONResponse  # noqa: PLC0415
@@ -102,6 +113,13 @@ def build_http_app(settings: Settings, mcp_app: ASGIApp, sessions: Callable[[], 
         async with sessions():
             yield
 
+    if not settings.mcp_stateless:
+        mcp_app = SessionGuard(
+            mcp_app,
+            max_per_client=settings.mcp_max_sessions_per_client,
+            idle_timeout=settings.mcp_session_idle_timeout,
+            clock=clock or SystemClock(),
+        )
     app: ASGIApp = Starlette(
         routes=[Route(HEALTH_PATH, health), Mount("/", app=mcp_app)], lifespan=lifespan
     )

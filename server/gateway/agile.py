@@ -15,6 +15,7 @@ from server.gateway.core import JiraHttp, Json
 from server.gateway.scope import ProjectScope, ScopedQuery, make_scoped_query
 
 AGILE = "/rest/agile/1.0"
+LIST_PAGE = 50  # boards or sprints asked per request
 CONFIG_TTL = 300.0  # seconds; a board's estimation and location change rarely (like fields)
 
 
@@ -37,10 +38,11 @@ class AgileApi:
 
     async def boards(self, project: str, board_type: str | None = None) -> list[dict[str, Any]]:
         """Boards of ``project`` (scrum or kanban when ``board_type`` is given)."""
-        params: dict[str, str | int] = {"projectKeyOrId": project, "maxResults": 50}
+        params: dict[str, str | int] = {"projectKeyOrId": project, "maxResults": LIST_PAGE}
         if board_type:
             params["type"] = board_type
-        return _values(await self.http.request("GET", f"{AGILE}/board", params=params))
+        data = await self.http.request("GET", f"{AGILE}/board", params=params)
+        return _values(data)[:LIST_PAGE]  # never more than asked
 
     async def board(self, board_id: int) -> dict[str, Any]:
         """One board."""
@@ -72,14 +74,14 @@ class AgileApi:
             data = await self.http.request(
                 "GET",
                 f"{AGILE}/board/{board_id}/sprint",
-                params={"state": state, "startAt": start, "maxResults": 50},
+                params={"state": state, "startAt": start, "maxResults": LIST_PAGE},
             )
-            page = _values(data)
+            page = _values(data)[:LIST_PAGE]  # never more than asked
             sprints.extend(page)
             if not isinstance(data, dict) or data.get("isLast", True):
                 return sprints
             # Counted by what Jira sent, before the guard dropped other boards' sprints.
-            start += int(data.get("maxResults") or 50)
+            start += int(data.get("maxResults") or LIST_PAGE)
 
     async def sprint(self, sprint_id: int) -> dict[str, Any]:
         """One sprint."""
@@ -124,11 +126,14 @@ class AgileApi:
         if query is not None and query.text:
             params["jql"] = query
         data = await self.http.request("GET", path, params=params)
-        issues = _values(data, "issues")
-        # The guard drops other projects' issues, so the position comes from Jira's count.
-        answered = data.get("maxResults", max_results) if isinstance(data, dict) else 0
+        issues = _values(data, "issues")[:max_results]  # never more rows than asked
+        # The guard drops other projects' issues, so the position comes from the page size
+        # Jira says it used (it may cap what was asked), never more than asked.
+        answered = data.get("maxResults") if isinstance(data, dict) else None
+        used = answered if isinstance(answered, int) and answered > 0 else max_results
+        size = min(used, max_results)
         total = data.get("total") if isinstance(data, dict) else None
-        following = start_at + (answered if isinstance(answered, int) else max_results)
+        following = start_at + size
         has_more = isinstance(total, int) and following < total
         return issues, following if has_more else None
 

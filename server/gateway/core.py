@@ -10,10 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from server.errors import JiraError, WriteOutcomeUnknown
+from server.errors import InvalidResponse, JiraError, WriteOutcomeUnknown
 from server.gateway import headers as rate_headers
+from server.gateway.body import read_capped, stacked_encoding
 from server.gateway.clock import Clock
-from server.gateway.errors import error_from_exception, error_from_response, invalid_json
+from server.gateway.errors import (
+    error_from_exception,
+    error_from_response,
+    invalid_json,
+    too_large,
+)
+from server.gateway.errors import stacked_encoding as stacked_encoding_error
 from server.gateway.guard import Outbound, ScopeGuard
 from server.gateway.limiter import RateLimiter
 from server.gateway.retry import RETRY_STATUSES, Backoff, is_safe_to_repeat
@@ -27,6 +34,9 @@ if TYPE_CHECKING:
 Json = Any  # what json.loads returns; callers check the shape they rely on
 
 _PER_ISSUE_REASON = "jira-per-issue-on-write"
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+# An error answer is read only for Jira's messages, which fit in far less.
+ERROR_BODY_LIMIT = 256 * 1024
 
 
 @dataclass
@@ -72,6 +82,7 @@ class JiraHttp:
         backoff: Backoff | None = None,
         secrets: Sequence[str] = (),
         scope: ProjectScope | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         # Built on the first request: TLS set-up costs tens of milliseconds that a server
         # answering only tools/list (or starting up) should not pay.
@@ -82,6 +93,7 @@ class JiraHttp:
         self.clock = clock
         self.timeout = timeout
         self.max_retries = max_retries
+        self.max_response_bytes = max_response_bytes
         self.backoff = backoff or Backoff()
         self.log = RequestLog()
         # The rate-limit headers of the latest answer, for `jira-mcp-gateway check`.
@@ -148,21 +160,36 @@ class JiraHttp:
     async def _attempt(self, call: _Call, attempt: int, waited: float) -> Json | _Retry:
         started = self.clock.monotonic()
         self.log.sent[f"{call.method} {call.path}"] += 1
+        status: int | None = None
         try:
             with anyio.fail_after(self.timeout):
-                response = await self.client.request(
+                async with self.client.stream(
                     call.method, call.path, params=call.params, json=call.body
-                )
+                ) as response:
+                    status = response.status_code
+                    body = await self._read_body(call, response)
         except (_httpx().HTTPError, TimeoutError) as exc:
             self._log_call(
                 call,
-                status=None,
+                status=status,
                 attempt=attempt,
                 waited=waited,
                 started=started,
                 error=type(exc).__name__,
             )
             return self._after_exception(call, exc, attempt)
+        except InvalidResponse as exc:
+            # Too large or compressed twice over: the same request would bring the same
+            # answer, so it is never retried.
+            self._log_call(
+                call,
+                status=status,
+                attempt=attempt,
+                waited=waited,
+                started=started,
+                error=type(exc).__name__,
+            )
+            raise self._unreadable(call, exc) from None
         self._log_call(
             call,
             status=response.status_code,
@@ -174,8 +201,36 @@ class JiraHttp:
         self.log.statuses[response.status_code] += 1
         retry_after = self._observe(response)
         if response.is_success:
-            return self._decode(call, response)
-        return self._after_error_status(call, response, retry_after, attempt)
+            return self._decode(call, response.status_code, body)
+        return self._after_error_status(call, response.status_code, body, retry_after, attempt)
+
+    async def _read_body(self, call: _Call, response: httpx.Response) -> bytes:
+        """The decoded body, read as a stream under the size cap.
+
+        A success body past the cap raises ResponseTooLarge; an error body is only cut,
+        since its first bytes carry Jira's messages.
+        """
+        status = response.status_code
+        encoding = stacked_encoding(response)
+        if not response.is_success:
+            if encoding is not None:
+                return b""  # the status alone says what happened
+            cut = min(ERROR_BODY_LIMIT, self.max_response_bytes)
+            return (await read_capped(response, cut, keep_cut=True)).data
+        if encoding is not None:
+            raise stacked_encoding_error(call.method, call.path, status, encoding)
+        body = await read_capped(response, self.max_response_bytes)
+        if not body.complete:
+            raise too_large(call.method, call.path, status, self.max_response_bytes)
+        return body.data
+
+    def _unreadable(self, call: _Call, error: InvalidResponse) -> JiraError:
+        """``error`` for a read; for a write that succeeded, its outcome is to be settled."""
+        self._scrubbed(error)
+        if not call.safe and error.status is not None and 200 <= error.status < 300:
+            # The write happened but its answer (the new key, say) could not be read.
+            return _unknown_outcome(error)
+        return error
 
     def _scrubbed(self, error: JiraError) -> JiraError:
         error.redact(self._redactor.scrub_text)
@@ -193,9 +248,8 @@ class JiraHttp:
         raise error from exc
 
     def _after_error_status(
-        self, call: _Call, response: httpx.Response, retry_after: float | None, attempt: int
+        self, call: _Call, status: int, body: bytes, retry_after: float | None, attempt: int
     ) -> _Retry:
-        status = response.status_code
         # A 429 means Jira refused the request without acting on it, so even a write may
         # be sent again; a 5xx after a write leaves its outcome unknown.
         may_repeat = call.safe or status == 429
@@ -204,7 +258,7 @@ class JiraHttp:
         if retryable and attempt <= self.max_retries:
             return _Retry(self.backoff.delay(attempt, retry_after))
         error = self._scrubbed(
-            error_from_response(call.method, call.path, status, response.content, retry_after)
+            error_from_response(call.method, call.path, status, body, retry_after)
         )
         if not call.safe and status >= 500:
             raise _unknown_outcome(error)
@@ -235,14 +289,13 @@ class JiraHttp:
         )
         return retry_after
 
-    def _decode(self, call: _Call, response: httpx.Response) -> Json:
-        content = response.content
+    def _decode(self, call: _Call, status: int, content: bytes) -> Json:
         if not content.strip():
             return None
         try:
             return json.loads(content)
         except ValueError:
-            error = invalid_json(call.method, call.path, response.status_code, content)
+            error = invalid_json(call.method, call.path, status, content)
             raise self._scrubbed(error) from None
 
     def _log_call(

@@ -23,6 +23,7 @@ from server.errors import (
     PayloadTooLarge,
     PermissionDenied,
     RateLimited,
+    ResponseTooLarge,
     ServerError,
     TlsError,
 )
@@ -141,6 +142,38 @@ def invalid_json(method: str, path: str, status: int, body: bytes) -> InvalidRes
         path=path,
         status=status,
     )
+
+
+def too_large(method: str, path: str, status: int, limit: int) -> ResponseTooLarge:
+    """An answer whose decoded size passed JIRA_MAX_RESPONSE_BYTES."""
+    error = ResponseTooLarge(
+        f"Jira's answer was larger than {_size(limit)} (JIRA_MAX_RESPONSE_BYTES={limit}, "
+        "counted after decompression), so reading stopped there. Ask for less: fewer "
+        "fields, a smaller limit or a narrower query. If real answers are this large, the "
+        "user can raise JIRA_MAX_RESPONSE_BYTES.",
+        method=method,
+        path=path,
+        status=status,
+    )
+    error.limit = limit
+    return error
+
+
+def stacked_encoding(method: str, path: str, status: int, encoding: str) -> InvalidResponse:
+    """An answer compressed several times over, which Jira never sends."""
+    return InvalidResponse(
+        f"Jira's answer came compressed several times over (Content-Encoding: {encoding[:60]}), "
+        "which Jira never does; it was not read. A proxy in the way is the likely cause; "
+        "check JIRA_URL and HTTPS_PROXY.",
+        method=method,
+        path=path,
+        status=status,
+    )
+
+
+def _size(limit: int) -> str:
+    mib = limit / (1024 * 1024)
+    return f"{mib:.3g} MB" if mib >= 1 else f"{limit} bytes"
 
 
 def _jira_messages(body: bytes) -> tuple[list[str], dict[str, str]]:

@@ -107,6 +107,7 @@ class JiraGateway:
             backoff=backoff,
             secrets=settings.secret_forms(),
             scope=ProjectScope(settings.jira_projects),
+            max_response_bytes=settings.jira_max_response_bytes,
         )
         try:
             yield cls(settings, http)
@@ -134,17 +135,21 @@ class JiraGateway:
     ) -> SearchPage:
         """One page of ``POST /rest/api/3/search/jql`` for the scoped query."""
         query = self.query(jql)
+        page_size = max(1, min(MAX_PAGE, max_results))
         body: dict[str, Any] = {
             "jql": query,
             "fields": list(dict.fromkeys(fields)),
-            "maxResults": max(1, min(MAX_PAGE, max_results)),
+            "maxResults": page_size,
         }
         if next_page_token:
             body["nextPageToken"] = next_page_token
         if names:
             body["expand"] = "names"
         data = await self.http.request("POST", "/rest/api/3/search/jql", body=body)
-        issues = self._issue_list(data, "issues", "/rest/api/3/search/jql")
+        if not isinstance(data, dict):
+            raise InvalidResponse("Jira's search answer was not a page of issues. Try again.")
+        # Never more rows than asked, whatever a broken upstream sends.
+        issues = self._issue_list(data, "issues", "/rest/api/3/search/jql")[:page_size]
         token = data.get("nextPageToken")
         is_last = bool(data.get("isLast", token is None))
         return SearchPage(
@@ -226,7 +231,8 @@ class JiraGateway:
                 # Kept, not raised: a task group would wrap it in an ExceptionGroup.
                 failures.append(exc)
                 return
-            found.extend(self._issue_list(data, "issues", "/rest/api/3/issue/bulkfetch"))
+            issues = self._issue_list(data, "issues", "/rest/api/3/issue/bulkfetch")
+            found.extend(issues[: len(batch)])  # never more than asked
             errors.extend(_issue_errors(data))
             done += 1
             if on_batch is not None:
