@@ -151,3 +151,11 @@ def test_text_of_only_separators_is_unchanged() -> None:
     """A text of spaces and backslashes only is returned as it was."""
     text = " \\ \n" * 10
     assert REDACTOR.scrub_text(text) == text
+
+
+def test_every_unicode_space_is_a_separator() -> None:
+    """A token split by any character Python counts as whitespace is still found."""
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    for space in spaces:
+        text = f"x {TOKEN[:9]}{space}{TOKEN[9:17]} y"
+        assert REDACTOR.scrub_text(text) == f"x {REDACTED} y", repr(space)
