@@ -78,7 +78,7 @@ def error_from_response(
     scrub: Scrub = _unchanged,
 ) -> JiraError:
     """The JiraError for an error answer, carrying Jira's own messages."""
-    messages, errors = _jira_messages(scrub(body.decode("utf-8", "replace")))
+    messages, errors = _jira_messages(body, scrub)
     if status == 429:
         wait = f"Wait {retry_after:.0f} s" if retry_after is not None else "Wait a minute"
         error = RateLimited(
@@ -162,20 +162,26 @@ def invalid_json(
     )
 
 
-def _jira_messages(body: str) -> tuple[list[str], dict[str, str]]:
+def _jira_messages(body: bytes, scrub: Scrub) -> tuple[list[str], dict[str, str]]:
+    """Jira's errorMessages and errors, each scrubbed whole; a body that is not JSON is
+    scrubbed, then cut."""
     try:
         data = json.loads(body) if body else {}
     except ValueError:
-        text = body[:200].strip()
+        text = scrub(body.decode("utf-8", "replace"))[:200].strip()
         return ([text] if text and not text.startswith("<") else []), {}
     if not isinstance(data, dict):
         return [], {}
     raw_messages = data.get("errorMessages") or []
-    messages = [str(m) for m in raw_messages] if isinstance(raw_messages, list) else []
+    messages = [scrub(str(m)) for m in raw_messages] if isinstance(raw_messages, list) else []
     raw_errors = data.get("errors") or {}
-    errors = {str(k): str(v) for k, v in raw_errors.items()} if isinstance(raw_errors, dict) else {}
+    errors = (
+        {str(k): scrub(str(v)) for k, v in raw_errors.items()}
+        if isinstance(raw_errors, dict)
+        else {}
+    )
     if not messages and isinstance(data.get("message"), str):
-        messages.append(data["message"])
+        messages.append(scrub(data["message"]))
     return messages, errors
 
 

@@ -186,3 +186,20 @@ async def test_url_encoded_token_in_an_error_is_redacted(
     text = str(caught.value)
     assert "Redirected to https://proxy.example/login" in text
     _assert_no_fragment(text, encode(token), token)
+
+
+async def test_json_error_echoing_a_wrapped_basic_header_is_redacted(
+    open_gateway: GatewayFactory,
+) -> None:
+    """Jira's errors naming the Basic header, wrapped over two lines, show no part of it."""
+    wrapped = f"Basic {BASIC[:30]}\n{BASIC[30:]}"
+    with respx.mock:
+        respx.get(f"{JIRA}/rest/api/3/issue/PROJ-1").mock(
+            return_value=httpx.Response(400, json={"errors": {"authorization": wrapped}})
+        )
+        async with open_gateway() as gateway:
+            with pytest.raises(JiraError) as caught:
+                await gateway.get_issue("PROJ-1")
+    text = str(caught.value)
+    assert "authorization: Basic [redacted]" in text
+    _assert_no_fragment(text.replace("\n", ""), BASIC, API_TOKEN)
