@@ -28,7 +28,8 @@ from pydantic_core import PydanticUndefined
 from server.config import Settings
 from server.errors import JiraError
 from server.gateway import Clock, JiraGateway, tool_call
-from server.logging import Redactor, get_logger
+from server.logging import get_logger
+from server.redact import Redactor
 from tools import ToolContext, ToolInputError, ToolSpec, selected_tools
 
 SERVER_NAME = "jira-mcp-gateway"
@@ -228,13 +229,7 @@ def _adapter(spec: ToolSpec[Any, Any], redactor: Redactor) -> Callable[..., Awai
 def _scrubbed(value: Any, redactor: Redactor) -> Any:
     """Structured content with secrets replaced in every string (keys are kept as they are:
     a result field like next_page_token is data, not a credential)."""
-    if isinstance(value, str):
-        return redactor.scrub_text(value)
-    if isinstance(value, dict):
-        return {key: _scrubbed(item, redactor) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrubbed(item, redactor) for item in value]
-    return value
+    return redactor.scrub_value(value)
 
 
 def _model_fixable() -> tuple[type[Exception], ...]:

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from server.logging import secret_variants
+from server.redact import secret_forms
 
 SANDBOX = "sandbox"
 TOOL_NAMES = (
@@ -178,9 +178,9 @@ class Settings(BaseSettings):
         return self.jira_url == SANDBOX
 
     def secret_forms(self) -> list[str]:
-        """Every form in which a secret could leak (itself, base64 of email:token): the one
-        list that logs, errors and tool answers are scrubbed of."""
-        return secret_variants(self.secrets(), self.jira_email)
+        """Every form in which a secret could leak (itself, URL-encoded, base64 of
+        email:token): the one list the redactor of logs, errors and tool answers is built of."""
+        return secret_forms(self.secrets(), self.jira_email)
 
     def secrets(self) -> list[str]:
         """Every secret value, so that logs and errors can be scrubbed of them."""

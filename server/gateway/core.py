@@ -25,7 +25,8 @@ from server.gateway.guard import Outbound, ScopeGuard
 from server.gateway.limiter import RateLimiter
 from server.gateway.retry import RETRY_STATUSES, Backoff, is_safe_to_repeat
 from server.gateway.scope import ProjectScope
-from server.logging import Redactor, get_logger
+from server.logging import get_logger
+from server.redact import Redactor
 
 if TYPE_CHECKING:
     # httpx itself is imported with the first request: start-up does not need it.
@@ -257,8 +258,9 @@ class JiraHttp:
         retryable = status in RETRY_STATUSES and may_repeat and wait_is_short
         if retryable and attempt <= self.max_retries:
             return _Retry(self.backoff.delay(attempt, retry_after))
+        scrub = self._redactor.scrub_text
         error = self._scrubbed(
-            error_from_response(call.method, call.path, status, body, retry_after)
+            error_from_response(call.method, call.path, status, body, retry_after, scrub=scrub)
         )
         if not call.safe and status >= 500:
             raise _unknown_outcome(error)
@@ -293,10 +295,19 @@ class JiraHttp:
         if not content.strip():
             return None
         try:
-            return json.loads(content)
+            data = json.loads(content)
         except ValueError:
-            error = invalid_json(call.method, call.path, status, content)
+            error = invalid_json(
+                call.method,
+                call.path,
+                status,
+                content,
+                scrub=self._redactor.scrub_text,
+            )
             raise self._scrubbed(error) from None
+        # Scrubbed before any tool cuts, escapes or renders a value: a secret that Jira's
+        # content holds is then matched whole.
+        return self._redactor.scrub_value(data)
 
     def _log_call(
         self,

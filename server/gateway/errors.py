@@ -1,12 +1,15 @@
 """The one place where httpx exceptions and Jira status codes become ``JiraError``s.
 
 Each text says what happened and what to do next, for a model that cannot see the wire.
+A body is scrubbed of secrets (``scrub``) before any of it is cut or quoted: a cut inside a
+credential would otherwise leave its start for the model to read.
 """
 
 from __future__ import annotations
 
 import json
 import ssl
+from collections.abc import Callable
 
 from server.errors import (
     ApiRemoved,
@@ -59,11 +62,24 @@ _STATUS_TEXT: dict[int, tuple[type[JiraHttpError], str]] = {
 }
 
 
+Scrub = Callable[[str], str]
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
 def error_from_response(
-    method: str, path: str, status: int, body: bytes, retry_after: float | None = None
+    method: str,
+    path: str,
+    status: int,
+    body: bytes,
+    retry_after: float | None = None,
+    *,
+    scrub: Scrub = _unchanged,
 ) -> JiraError:
     """The JiraError for an error answer, carrying Jira's own messages."""
-    messages, errors = _jira_messages(body)
+    messages, errors = _jira_messages(body, scrub)
     if status == 429:
         wait = f"Wait {retry_after:.0f} s" if retry_after is not None else "Wait a minute"
         error = RateLimited(
@@ -131,9 +147,12 @@ def error_from_exception(method: str, path: str, exc: BaseException, timeout: fl
     )
 
 
-def invalid_json(method: str, path: str, status: int, body: bytes) -> InvalidResponse:
+def invalid_json(
+    method: str, path: str, status: int, body: bytes, *, scrub: Scrub = _unchanged
+) -> InvalidResponse:
     """A success status whose body is not the JSON Jira promises."""
-    start = body[:80].decode("utf-8", "replace").replace("\n", " ")
+    # Scrubbed well past the 80 characters quoted: the cut may fall inside a secret.
+    start = scrub(body[:4096].decode("utf-8", "replace"))[:80].replace("\n", " ")
     return InvalidResponse(
         f"Jira answered {status} but the body is not valid JSON (it starts {start!r}). A proxy "
         "or login page may be in the way; check JIRA_URL. Trying again may help if the answer "
@@ -176,20 +195,26 @@ def _size(limit: int) -> str:
     return f"{mib:.3g} MB" if mib >= 1 else f"{limit} bytes"
 
 
-def _jira_messages(body: bytes) -> tuple[list[str], dict[str, str]]:
+def _jira_messages(body: bytes, scrub: Scrub) -> tuple[list[str], dict[str, str]]:
+    """Jira's errorMessages and errors, each scrubbed whole; a body that is not JSON is
+    scrubbed, then cut."""
     try:
         data = json.loads(body) if body else {}
     except ValueError:
-        text = body[:200].decode("utf-8", "replace").strip()
+        text = scrub(body.decode("utf-8", "replace"))[:200].strip()
         return ([text] if text and not text.startswith("<") else []), {}
     if not isinstance(data, dict):
         return [], {}
     raw_messages = data.get("errorMessages") or []
-    messages = [str(m) for m in raw_messages] if isinstance(raw_messages, list) else []
+    messages = [scrub(str(m)) for m in raw_messages] if isinstance(raw_messages, list) else []
     raw_errors = data.get("errors") or {}
-    errors = {str(k): str(v) for k, v in raw_errors.items()} if isinstance(raw_errors, dict) else {}
+    errors = (
+        {str(k): scrub(str(v)) for k, v in raw_errors.items()}
+        if isinstance(raw_errors, dict)
+        else {}
+    )
     if not messages and isinstance(data.get("message"), str):
-        messages.append(data["message"])
+        messages.append(scrub(data["message"]))
     return messages, errors
 
 
