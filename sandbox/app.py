@@ -24,7 +24,7 @@ def build(config: SandboxConfig) -> Site:
     if data is None:
         anchor = datetime.fromtimestamp(config.clock(), UTC)
         data = build_site(config.seed, anchor)
-    site = Site(data, config.base_url, config.clock)
+    site = Site(data, config.base_url, config.clock, config.search_lag)
     if config.data_path:
         store.attach(site, config.data_path)
     return site

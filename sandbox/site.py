@@ -7,7 +7,7 @@ few mutations the routes need, and tells its listeners after every write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -222,10 +222,12 @@ class Site:
         data: SiteData,
         base_url: str = "http://sandbox",
         clock: Callable[[], float] | None = None,
+        search_lag: float = 0.0,
     ) -> None:
         self.data = data
         self.base_url = base_url.rstrip("/")
         self.clock = clock
+        self.search_lag = search_lag
         self._listeners: list[Callable[[Site], None]] = []
         self._reindex()
 
@@ -278,6 +280,16 @@ class Site:
     def category_of(self, issue: Issue) -> StatusCategory:
         """The status category of an issue's status."""
         return self.categories[self.statuses[issue.status].category]
+
+    def indexed(self, issue: Issue, reconciled: Collection[int] = ()) -> bool:
+        """Whether search sees the issue yet.
+
+        Jira's search is eventually consistent: a new issue reaches it `search_lag` seconds
+        after its creation, unless the caller names its id in `reconcileIssues`.
+        """
+        if self.search_lag <= 0 or self.clock is None or issue.id in reconciled:
+            return True
+        return issue.created.timestamp() <= self.clock() - self.search_lag
 
     # Visibility ----------------------------------------------------------------------------
 

@@ -8,8 +8,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import anyio
-
 from server.errors import JiraError, WriteOutcomeUnknown
 from server.gateway import headers as rate_headers
 from server.gateway.clock import Clock
@@ -127,7 +125,7 @@ class JiraHttp:
         started = self.clock.monotonic()
         self.log.sent[f"{call.method} {call.path}"] += 1
         try:
-            with anyio.fail_after(self.timeout):
+            with self.clock.timeout(self.timeout):
                 response = await self.client.request(
                     call.method, call.path, params=call.params, json=call.body
                 )
