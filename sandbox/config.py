@@ -146,3 +146,8 @@ class SandboxConfig:
     # Seconds before a created issue reaches search (Jira's search is eventually consistent;
     # `reconcileIssues` skips the wait for the ids it names). 0: search sees writes at once.
     search_lag: float = 0.0
+    # The id of the Flagged field (Jira Software's default here; other sites number it otherwise).
+    flagged_field: str = "customfield_10021"
+    # Whether Agile issue answers carry their boolean `flagged` (off: a client must read the
+    # Flagged field itself).
+    agile_flagged: bool = True

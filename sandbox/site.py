@@ -212,6 +212,9 @@ class SiteData(BaseModel):
     next_comment_id: int = 10000
     # accountId -> project keys that account may not browse (the permission hook).
     hidden_projects: dict[str, list[str]] = Field(default_factory=dict)
+    # Field id on this site -> the sandbox's own id for the field it is, where they differ
+    # (custom field ids differ between real sites: Flagged is not customfield_10021 everywhere).
+    field_roles: dict[str, str] = Field(default_factory=dict)
 
 
 class Site:
@@ -223,11 +226,14 @@ class Site:
         base_url: str = "http://sandbox",
         clock: Callable[[], float] | None = None,
         search_lag: float = 0.0,
+        *,
+        agile_flagged: bool = True,
     ) -> None:
         self.data = data
         self.base_url = base_url.rstrip("/")
         self.clock = clock
         self.search_lag = search_lag
+        self.agile_flagged = agile_flagged
         self._listeners: list[Callable[[Site], None]] = []
         self._reindex()
 
@@ -254,6 +260,14 @@ class Site:
         if self.clock is None:
             return self.data.anchor
         return datetime.fromtimestamp(self.clock(), UTC)
+
+    def role_of(self, field_id: str) -> str:
+        """The sandbox's own id for a field of this site (the routes' tables use it)."""
+        return self.data.field_roles.get(field_id, field_id)
+
+    def field_for(self, role: str) -> str:
+        """This site's id for the field the sandbox knows as `role`."""
+        return next((fid for fid, r in self.data.field_roles.items() if r == role), role)
 
     def issues(self) -> Iterator[Issue]:
         """Every issue of the site, in creation order."""
