@@ -132,7 +132,7 @@ class _Lookup:
 
 
 def _finished(lost: WriteOutcomeUnknown) -> bool:
-    """True when Jira answered (a 5xx): the request is over, so absence now is final.
+    """True when Jira answered (a 5xx): the request is over, so absence at the deadline is final.
 
     After a timeout or a dropped connection the create may still be running, and a retry
     could race it into a duplicate.
