@@ -4,7 +4,11 @@ Prints requests sent, 429s received, wall time and wall/floor, where
 floor = (requests - burst) / rate is the fastest any client could finish without a 429.
 Targets: 0 x 429 and wall/floor <= 1.10; with 30 % of answers 503, >= 99.5 % of reads succeed.
 
-Run: .venv/bin/python benchmarks/gateway_throughput.py
+S8 (20 concurrent searches) runs against the sandbox itself, whose rate limit models Jira's
+bucket and headers (10 requests/s, burst 10), with the gateway's default settings (10/s, local
+burst 5): floor = (20 - 10) / 10 = 1 s. Targets: wall/floor <= 1.3 and 0 x 429.
+
+Run: .venv/bin/python benchmarks/gateway_throughput.py  (S8 alone: add --s8)
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import anyio
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sandbox.app import create_app
+from sandbox.config import DEMO_EMAIL, DEMO_TOKEN, SandboxConfig
 from server.config import Settings
 from server.errors import JiraError
 from server.gateway import JiraGateway
@@ -165,7 +171,38 @@ def run(fail_rate: float, calls: int) -> None:
     )
 
 
+S8_SEARCHES = 20
+
+
+async def s8_searches(sandbox: object) -> float:
+    """20 concurrent searches through one gateway with default limits; returns wall seconds."""
+    settings = Settings.model_validate(
+        {"jira_url": "sandbox", "jira_email": DEMO_EMAIL, "jira_api_token": DEMO_TOKEN}
+    )
+    async with JiraGateway.open(settings, asgi_app=sandbox) as gateway:
+        started = time.monotonic()
+        async with anyio.create_task_group() as group:
+            for _ in range(S8_SEARCHES):
+                group.start_soon(lambda: gateway.search_page("project = SHOP"))
+        return time.monotonic() - started
+
+
+def run_s8() -> None:
+    """S8: 20 concurrent searches against the sandbox's own rate limit."""
+    config = SandboxConfig(rate_limit=RATE, burst=BURST)
+    sandbox = create_app(config)
+    wall = anyio.run(s8_searches, sandbox)
+    floor = (S8_SEARCHES - BURST) / RATE
+    print(
+        f"S8: {S8_SEARCHES} concurrent searches: requests {config.counters.requests}, "
+        f"429s {config.counters.throttled}, wall {wall:.2f} s, floor {floor:.2f} s, "
+        f"wall/floor {wall / floor:.2f}"
+    )
+
+
 if __name__ == "__main__":
     configure_logging("WARNING")
-    run(0.0, CALLS)
-    run(0.3, FAILURE_RUN_CALLS)
+    if "--s8" not in sys.argv:
+        run(0.0, CALLS)
+        run(0.3, FAILURE_RUN_CALLS)
+    run_s8()

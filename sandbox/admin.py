@@ -20,7 +20,7 @@ from sandbox.config import Faults, SandboxConfig
 
 PREFIX = "/__sandbox/"
 RATES = frozenset({"error_rate", "truncate_rate"})
-SECONDS = frozenset({"latency", "hang_writes"})
+SECONDS = frozenset({"latency", "write_latency", "hang_writes"})
 COUNTS = frozenset({"storm_429", "seed"})
 
 

@@ -23,8 +23,14 @@ def build(config: SandboxConfig) -> Site:
     data = store.load(config.data_path) if config.data_path else None
     if data is None:
         anchor = datetime.fromtimestamp(config.clock(), UTC)
-        data = build_site(config.seed, anchor)
-    site = Site(data, config.base_url, config.clock)
+        data = build_site(config.seed, anchor, config.flagged_field)
+    site = Site(
+        data,
+        config.base_url,
+        config.clock,
+        config.search_lag,
+        agile_flagged=config.agile_flagged,
+    )
     if config.data_path:
         store.attach(site, config.data_path)
     return site

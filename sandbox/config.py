@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+import anyio
 
 DEMO_ACCOUNT_ID = "5b10ac8d82e05b22cc7d4ef5"
 DEMO_DISPLAY_NAME = "Demo User"
@@ -63,6 +65,9 @@ class Faults:
     # The inner app runs first, so the write happens and then the client sees an error.
     error_after_write: bool = False
     latency: float = 0.0
+    # Seconds Jira spends on each write before doing it; the write lands even if the client
+    # has given up by then (a create slower than the client's timeout).
+    write_latency: float = 0.0
     hang_writes: float = 0.0
     truncate_rate: float = 0.0
     storm_429: int = 0
@@ -125,7 +130,9 @@ class SandboxConfig:
     """Everything the sandbox app and its middleware read."""
 
     seed: int = 7
+    # Wall time and a sleep on the same clock: a test passes a fake one for both.
     clock: Callable[[], float] = time.time
+    sleep: Callable[[float], Awaitable[None]] = anyio.sleep
     credentials: tuple[Credential, ...] = field(default_factory=_default_credentials)
     rate_limit: float | None = 10.0  # requests per second per credential; None turns it off
     burst: int = 10
@@ -136,3 +143,11 @@ class SandboxConfig:
     admin_enabled: bool = False
     data_path: Path | None = None
     base_url: str = "http://sandbox"
+    # Seconds before a created issue reaches search (Jira's search is eventually consistent;
+    # `reconcileIssues` skips the wait for the ids it names). 0: search sees writes at once.
+    search_lag: float = 0.0
+    # The id of the Flagged field (Jira Software's default here; other sites number it otherwise).
+    flagged_field: str = "customfield_10021"
+    # Whether Agile issue answers carry their boolean `flagged` (off: a client must read the
+    # Flagged field itself).
+    agile_flagged: bool = True

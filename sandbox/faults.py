@@ -80,12 +80,12 @@ def error_response(status: int) -> JSONResponse:
 class FaultMiddleware:
     """Applies `config.faults`: 429 storms, latency, errors, hung writes, truncated bodies."""
 
-    def __init__(self, app: ASGIApp, config: SandboxConfig, sleep: Sleep = anyio.sleep) -> None:
+    def __init__(self, app: ASGIApp, config: SandboxConfig, sleep: Sleep | None = None) -> None:
         self.app = app
         self.config = config
         self.faults = config.faults
         self.counters = config.counters
-        self.sleep = sleep
+        self.sleep = sleep or config.sleep
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,17 +94,29 @@ class FaultMiddleware:
         if await self._storm(scope, receive, send):
             return
         faults = self.faults
-        if faults.latency > 0:
+        write = is_write(scope["method"], scope["path"])
+        if faults.latency > 0 and not write:
             await self.sleep(faults.latency)
         error = faults.hit(faults.error_rate)
         if error and not faults.error_after_write:
             await self._error(scope, receive, send)
             return
-        hang = faults.hang_writes > 0 and is_write(scope["method"], scope["path"])
-        if not (error or hang or faults.truncate_rate > 0):
+        slow = write and (faults.latency > 0 or faults.write_latency > 0)
+        hang = faults.hang_writes > 0 and write
+        if not (error or hang or slow or faults.truncate_rate > 0):
             await self.app(scope, receive, send)
             return
-        held = await capture(self.app, scope, receive)
+        if slow:
+            # Jira finishes a write it has received even when the client stops waiting:
+            # the delay and the write are shielded from the caller's timeout.
+            with anyio.CancelScope(shield=True):
+                await self.sleep(faults.latency + faults.write_latency)
+                held = await capture(self.app, scope, receive)
+            # In process the app runs in the client's task: a client that stopped waiting
+            # meanwhile is interrupted here and never sees the answer.
+            await anyio.lowlevel.checkpoint()
+        else:
+            held = await capture(self.app, scope, receive)
         if error:
             # The write (if any) has happened; the client only learns of a failure.
             await self._error(scope, receive, send)

@@ -63,11 +63,15 @@ class UnknownField(LookupError):
         super().__init__(f"Field '{name}' does not exist or you do not have permission to view it.")
 
 
-def aliases(catalogue: list[FieldDef]) -> dict[str, str]:
-    """Lower-case JQL names, clause names and `cf[N]` -> the canonical name `jql_values` takes."""
+def aliases(catalogue: list[FieldDef], roles: dict[str, str] | None = None) -> dict[str, str]:
+    """Lower-case JQL names, clause names and `cf[N]` -> the canonical name `jql_values` takes.
+
+    `roles` maps a site's own field ids to the sandbox's (`SiteData.field_roles`).
+    """
     out: dict[str, str] = dict(_EXTRA)
     for f in catalogue:
-        canonical = _CANONICAL.get(f.id, f.id.lower())
+        role = (roles or {}).get(f.id, f.id)
+        canonical = _CANONICAL.get(role, role.lower())
         for name in (f.id, f.name, *f.clause_names):
             out.setdefault(name.lower(), canonical)
         out[canonical] = canonical
@@ -283,7 +287,7 @@ def context(site: Site, account_id: str) -> EvalContext:
         closed_sprints=frozenset(by_state.get("closed", set())),
         future_sprints=frozenset(by_state.get("future", set())),
         groups={g: frozenset(members) for g, members in groups.items()},
-        aliases=aliases(site.data.fields),
+        aliases=aliases(site.data.fields, site.data.field_roles),
     )
 
 

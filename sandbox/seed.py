@@ -404,11 +404,30 @@ def catalogue(anchor: datetime) -> SiteData:
     )
 
 
-def build_site(seed: int, anchor: datetime) -> SiteData:
-    """The whole demo site for a seed, with dates relative to `anchor`."""
+def build_site(seed: int, anchor: datetime, flagged_field: str = FLAGGED) -> SiteData:
+    """The whole demo site for a seed, with dates relative to `anchor`.
+
+    `flagged_field` gives the Flagged field another id, as on sites where Jira numbered
+    it differently.
+    """
     data = catalogue(anchor)
     IssueFactory(data, random.Random(seed)).populate()
+    if flagged_field != FLAGGED:
+        renumber_field(data, FLAGGED, flagged_field)
     return data
+
+
+def renumber_field(data: SiteData, old: str, new: str) -> None:
+    """Give custom field `old` the id `new` (with its cf[N] clause and customId)."""
+    if any(f.id == new for f in data.fields) or not new.startswith("customfield_"):
+        raise ValueError(f"{new!r} is not a free custom field id on this site.")
+    number = int(new.removeprefix("customfield_"))
+    for f in data.fields:
+        if f.id == old:
+            f.id = new
+            f.type_schema = {**f.type_schema, "customId": number}
+            f.clause_names = [f"cf[{number}]" if c.startswith("cf[") else c for c in f.clause_names]
+    data.field_roles[new] = old
 
 
 def adf(*paragraphs: str) -> Json:

@@ -7,7 +7,7 @@ few mutations the routes need, and tells its listeners after every write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -214,6 +214,9 @@ class SiteData(BaseModel):
     hidden_projects: dict[str, list[str]] = Field(default_factory=dict)
     # Keys issues had before a project move -> issue id: Jira still finds them by these.
     old_keys: dict[str, int] = Field(default_factory=dict)
+    # Field id on this site -> the sandbox's own id for the field it is, where they differ
+    # (custom field ids differ between real sites: Flagged is not customfield_10021 everywhere).
+    field_roles: dict[str, str] = Field(default_factory=dict)
 
 
 class Site:
@@ -224,10 +227,15 @@ class Site:
         data: SiteData,
         base_url: str = "http://sandbox",
         clock: Callable[[], float] | None = None,
+        search_lag: float = 0.0,
+        *,
+        agile_flagged: bool = True,
     ) -> None:
         self.data = data
         self.base_url = base_url.rstrip("/")
         self.clock = clock
+        self.search_lag = search_lag
+        self.agile_flagged = agile_flagged
         self._listeners: list[Callable[[Site], None]] = []
         self._reindex()
 
@@ -257,6 +265,14 @@ class Site:
             return self.data.anchor
         return datetime.fromtimestamp(self.clock(), UTC)
 
+    def role_of(self, field_id: str) -> str:
+        """The sandbox's own id for a field of this site (the routes' tables use it)."""
+        return self.data.field_roles.get(field_id, field_id)
+
+    def field_for(self, role: str) -> str:
+        """This site's id for the field the sandbox knows as `role`."""
+        return next((fid for fid, r in self.data.field_roles.items() if r == role), role)
+
     def issues(self) -> Iterator[Issue]:
         """Every issue of the site, in creation order."""
         return iter(self.data.issues)
@@ -282,6 +298,16 @@ class Site:
     def category_of(self, issue: Issue) -> StatusCategory:
         """The status category of an issue's status."""
         return self.categories[self.statuses[issue.status].category]
+
+    def indexed(self, issue: Issue, reconciled: Collection[int] = ()) -> bool:
+        """Whether search sees the issue yet.
+
+        Jira's search is eventually consistent: a new issue reaches it `search_lag` seconds
+        after its creation, unless the caller names its id in `reconcileIssues`.
+        """
+        if self.search_lag <= 0 or self.clock is None or issue.id in reconciled:
+            return True
+        return issue.created.timestamp() <= self.clock() - self.search_lag
 
     # Visibility ----------------------------------------------------------------------------
 

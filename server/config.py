@@ -71,7 +71,13 @@ class Settings(BaseSettings):
     )
     jira_exclude_tools: CommaList = Field(default_factory=list, description="Tools to hide.")
     jira_rate_limit: float = Field(10.0, gt=0, le=1000, description="Requests per second to Jira.")
-    jira_rate_burst: int = Field(5, ge=1, le=1000, description="Requests allowed in a burst.")
+    jira_rate_burst: int = Field(
+        5,
+        ge=1,
+        le=1000,
+        description="Requests allowed in a burst until Jira reports more room "
+        "(X-RateLimit-Remaining); then up to one second of JIRA_RATE_LIMIT.",
+    )
     jira_max_concurrency: int = Field(4, ge=1, le=64, description="Requests in flight at once.")
     jira_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for Jira.")
     jira_max_retries: int = Field(4, ge=0, le=10, description="Retries of safe requests.")

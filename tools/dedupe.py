@@ -2,10 +2,17 @@
 
 Every create carries a fresh request id as an issue property. When the gateway cannot tell
 whether a create happened (``WriteOutcomeUnknown``: sent, then a timeout or a 5xx), the issue
-is looked for by that id before anything is reported: found, it is the answer; confirmed
-absent after Jira answered with a 5xx, the create is sent once more with the same id; in any
-other case the caller is told that the issue may exist and how to search for it. No path
-creates a second issue or reports a failure for an issue that exists.
+is looked for by that id before anything is reported. Jira's search is eventually consistent
+(Atlassian, "Search After Write with Search And Reconcile": no read-after-write guarantee, a
+delay of a few seconds or more), so one look proves nothing: the look is repeated with
+backoff (1, 2, 4, then every 8 s) until the issue is found or ``SETTLE_SECONDS`` have passed.
+Found, it is the answer; still absent at the deadline after Jira answered with a 5xx, the
+create is sent once more with the same id; in any other case the caller is told that the
+issue may exist and exactly what to search for. No path creates a second issue or reports a
+failure for an issue that exists. Waiting goes through the gateway's clock (tests fake it).
+
+No issue id is known on this path (the answer that carried it is lost), so ``reconcileIssues``
+cannot help; the request id property is what is searched for.
 """
 
 from __future__ import annotations
@@ -20,8 +27,14 @@ from tools.base import ToolInputError
 
 REQUEST_PROPERTY = "jira-mcp-gateway.request"
 # Candidates are the caller's issues created this recently; a lost answer is settled within
-# seconds, so this only has to outlast clock skew and Jira's search index delay.
+# a minute, so this only has to outlast that, clock skew and Jira's search index delay.
 RECENT = "-15m"
+# How long a lost create is looked for: a write still running when the client gave up (the
+# client waits JIRA_TIMEOUT, Jira may take some seconds more) plus the search index lag of
+# several seconds both fit in it, with room to spare. Documented in the README.
+SETTLE_SECONDS = 40.0
+FIRST_WAIT = 1.0  # the first look is at once, the next after this, then doubling...
+MAX_WAIT = 8.0  # ...up to this gap between looks
 PAGE = 100
 
 
@@ -62,12 +75,11 @@ async def create_once(gateway: JiraGateway, payload: dict[str, Any], request_id:
     lookup = _Lookup(gateway, payload, request_id)
     outcome = await lookup.try_create()
     if isinstance(outcome, WriteOutcomeUnknown) and _finished(outcome):
-        # Jira answered with a 5xx and a read confirmed the issue absent: one more try.
+        # Jira answered with a 5xx and the issue stayed absent until the deadline: one more try.
         outcome = await lookup.try_create()
     if isinstance(outcome, Created):
         return outcome
-    why = "a search just now did not find it"
-    why += ", but Jira's search can lag" if _finished(outcome) else ", but it may still be running"
+    why = f"no issue with its request id appeared in search within {SETTLE_SECONDS:g} s"
     raise _unknown(lookup.project, request_id, why)
 
 
@@ -89,17 +101,38 @@ class _Lookup:
         try:
             return Created(await self.gateway.create_issue(self.payload))
         except WriteOutcomeUnknown as lost:
-            summary = str(self.payload["fields"].get("summary", ""))
+            found = await self.settle()
+            return Created(found, recovered=True) if found is not None else lost
+
+    async def settle(self) -> dict[str, Any] | None:
+        """Look for the issue until found or ``SETTLE_SECONDS`` have passed (None: absent).
+
+        A failed read is looked past while time is left; if the last look failed, absence is
+        not proven and the caller is told the issue may exist.
+        """
+        clock = self.gateway.http.clock
+        deadline = clock.monotonic() + SETTLE_SECONDS
+        summary = str(self.payload["fields"].get("summary", ""))
+        wait = FIRST_WAIT
+        while True:
+            failure: Unsettled | None = None
             try:
                 found = await find_created(self.gateway, self.project, summary, self.request_id)
             except Unsettled as exc:
-                why = f"the reads that would tell failed too: {exc}"
-                raise _unknown(self.project, self.request_id, why) from None
-            return Created(found, recovered=True) if found is not None else lost
+                found, failure = None, exc
+            left = deadline - clock.monotonic()
+            if found is not None or left <= 0:
+                break
+            await clock.sleep(min(wait, left))
+            wait = min(MAX_WAIT, 2 * wait)
+        if failure is not None:
+            why = f"the reads that would tell failed too: {failure}"
+            raise _unknown(self.project, self.request_id, why) from None
+        return found
 
 
 def _finished(lost: WriteOutcomeUnknown) -> bool:
-    """True when Jira answered (a 5xx): the request is over, so absence now is final.
+    """True when Jira answered (a 5xx): the request is over, so absence at the deadline is final.
 
     After a timeout or a dropped connection the create may still be running, and a retry
     could race it into a duplicate.
@@ -111,8 +144,8 @@ def _unknown(project: str, request_id: str, why: str) -> ToolInputError:
     return ToolInputError(
         f"Jira's answer to the create was lost and the outcome cannot be settled ({why}): "
         "the issue may exist. Before creating it again, search for it with search_jql: "
-        f"{lookup_jql(project, request_id)} (or by its summary among your issues created in "
-        "the last minutes)."
+        f"{lookup_jql(project, request_id)} (Jira's search can lag by minutes; if that finds "
+        "nothing, look for the summary among your issues created in the last minutes)."
     )
 
 

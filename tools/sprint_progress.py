@@ -17,7 +17,11 @@ from pydantic import BaseModel, Field
 
 from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
 
-FLAGGED = "customfield_10021"  # Jira Software's "Flagged" field; its one option is Impediment
+# Jira Software's "Flagged" field: checkboxes (an array of options) whose one option is
+# Impediment. Its id differs between sites, so it is found by name and type in the catalogue.
+FLAGGED_NAME = "flagged"
+FLAGGED_SCHEMA = {"type": "array", "items": "option"}
+AGILE_FLAGGED = "flagged"  # the Agile API's own boolean on each issue
 IMPEDIMENT = "Impediment"
 CATEGORY_ORDER = {"new": 0, "indeterminate": 1, "done": 2}
 BLOCKED_SHOWN = 20  # more flagged issues than this are counted, not listed
@@ -161,14 +165,29 @@ async def _scrum_board(ctx: ToolContext, project: str) -> int:
     return int(boards[0]["id"])
 
 
-_FIELDS = ("summary", "status", "assignee", FLAGGED)
+_FIELDS = ("summary", "status", "assignee", AGILE_FLAGGED)
+
+
+async def _flagged_field(ctx: ToolContext) -> str | None:
+    """The site's Flagged field id, by name and type (the catalogue is cached by the gateway)."""
+    for field in await ctx.gateway.meta.fields():
+        schema = _dict(field.get("schema"))
+        typed = all(schema.get(k) == v for k, v in FLAGGED_SCHEMA.items())
+        if typed and str(field.get("name", "")).casefold() == FLAGGED_NAME and field.get("id"):
+            return str(field["id"])
+    return None
+
+
+async def _flag_fields(ctx: ToolContext) -> list[str]:
+    flagged = await _flagged_field(ctx)
+    return [flagged] if flagged else []
 
 
 async def _sprint_issues(
     ctx: ToolContext, sprint_id: int, estimation: str | None
 ) -> list[dict[str, Any]]:
     """Every issue of the sprint (all pages), with only the fields the figures use."""
-    fields = [*_FIELDS, *([estimation] if estimation else [])]
+    fields = [*_FIELDS, *await _flag_fields(ctx), *([estimation] if estimation else [])]
     issues: list[dict[str, Any]] = []
     start: int | None = 0
     while start is not None:
@@ -182,7 +201,7 @@ async def _active_sprint_issues(
     ctx: ToolContext, board_id: int, estimation: str | None
 ) -> list[dict[str, Any]]:
     """Every issue of the board's active sprint (all pages), each with its sprint."""
-    fields = [*_FIELDS, "sprint", *([estimation] if estimation else [])]
+    fields = [*_FIELDS, *await _flag_fields(ctx), "sprint", *([estimation] if estimation else [])]
     issues: list[dict[str, Any]] = []
     start: int | None = 0
     while start is not None:
@@ -197,17 +216,23 @@ async def _active_sprint_issues(
 async def handler(ctx: ToolContext, params: SprintProgressParams) -> SprintProgressResult:
     """Locate the sprint, read its issues, count."""
     sprint, estimation, issues = await _locate_and_read(ctx, params)
-    return summarise(sprint, estimation, issues, datetime.now(UTC))
+    flagged = await _flagged_field(ctx)
+    return summarise(sprint, estimation, issues, datetime.now(UTC), flagged_field=flagged)
 
 
 # -- counting --------------------------------------------------------------------------------
 
 
 def summarise(
-    sprint: dict[str, Any], estimation: str | None, issues: list[dict[str, Any]], now: datetime
+    sprint: dict[str, Any],
+    estimation: str | None,
+    issues: list[dict[str, Any]],
+    now: datetime,
+    *,
+    flagged_field: str | None = None,
 ) -> SprintProgressResult:
     """The figures of a sprint from its issues as Jira returned them."""
-    rows = _in_category_order([_IssueRow.of(issue, estimation) for issue in issues])
+    rows = _in_category_order([_IssueRow.of(issue, estimation, flagged_field) for issue in issues])
     done = [r for r in rows if r.done]
     points = _points(rows) if estimation else None
     if points is not None and points.total > 0:
@@ -252,7 +277,9 @@ class _IssueRow:
         return self.category_key == "done"
 
     @classmethod
-    def of(cls, issue: dict[str, Any], estimation: str | None) -> _IssueRow:
+    def of(
+        cls, issue: dict[str, Any], estimation: str | None, flagged_field: str | None = None
+    ) -> _IssueRow:
         fields = _dict(issue.get("fields"))
         status = _dict(fields.get("status"))
         category = _dict(status.get("statusCategory"))
@@ -267,7 +294,7 @@ class _IssueRow:
             account_id=account_id if isinstance(account_id, str) else None,
             assignee=str(assignee.get("displayName") or "Unassigned"),
             points=_number(fields.get(estimation)) if estimation else None,
-            flagged=_is_flagged(fields),
+            flagged=_is_flagged(fields, flagged_field),
         )
 
 
@@ -329,11 +356,12 @@ def _sprint_info(sprint: dict[str, Any], now: datetime) -> SprintInfo:
     )
 
 
-def _is_flagged(fields: dict[str, Any]) -> bool:
-    """Flagged by the Agile ``flagged`` flag or by the Flagged field's Impediment option."""
-    if fields.get("flagged") is True:
-        return True
-    options = fields.get(FLAGGED)
+def _is_flagged(fields: dict[str, Any], flagged_field: str | None) -> bool:
+    """The Agile API's ``flagged`` where Jira returns it, else the Flagged field's Impediment."""
+    agile = fields.get(AGILE_FLAGGED)
+    if isinstance(agile, bool):
+        return agile
+    options = fields.get(flagged_field) if flagged_field else None
     return isinstance(options, list) and any(
         isinstance(o, dict) and o.get("value") == IMPEDIMENT for o in options
     )

@@ -139,7 +139,8 @@ def _agile_fields(v: View, issue: Issue, selection: Selection, fields: Json) -> 
     current = next((s for s in sprints if s.state != "closed"), None)
     fields["sprint"] = shapes.sprint(v, current) if current else None
     fields["closedSprints"] = [shapes.sprint(v, s) for s in sprints if s.state == "closed"]
-    fields["flagged"] = issue.flagged
+    if v.site.agile_flagged:
+        fields["flagged"] = issue.flagged
     parent = v.site.by_id.get(issue.parent) if issue.parent else None
     fields["epic"] = _epic(v, parent) if parent and parent.issuetype == EPIC else None
 

@@ -217,9 +217,10 @@ def _read_one(v: View, project_: Project, fid: str, raw: Any) -> dict[str, Any]:
         return {"components": _named(raw, list(project_.components), "component")}
     if fid == "fixVersions":
         return {"fix_versions": _named(raw, list(project_.versions), "version")}
-    if fid not in SETTABLE:
+    role = v.site.role_of(fid)
+    if role not in SETTABLE:
         raise Invalid(NOT_SETTABLE.format(fid))
-    reader, attribute = SETTABLE[fid]
+    reader, attribute = SETTABLE[role]
     return {attribute: reader(v, raw)}
 
 

@@ -174,7 +174,7 @@ def render_fields(v: View, issue: Issue, selection: Selection) -> Json:
     """The `fields` object for the selected field ids; unset custom fields are null."""
     out: Json = {}
     for fid in selection.fields:
-        renderer = RENDERERS.get(fid)
+        renderer = RENDERERS.get(v.site.role_of(fid))
         out[fid] = renderer(v, issue) if renderer else issue.custom.get(fid)
     return out
 

@@ -85,7 +85,8 @@ def parse_one(site: Site, text: str, mode: str) -> Json:
     errors: list[str] = []
     warnings: list[str] = []
     if mode != "none":
-        errors = unknown_fields(query, aliases(site.data.fields)) + unknown_functions(query)
+        known = aliases(site.data.fields, site.data.field_roles)
+        errors = unknown_fields(query, known) + unknown_functions(query)
         warnings = missing_projects(query, site)
     if errors:
         out["errors"] = errors

@@ -170,7 +170,7 @@ def _create_fields(v: View, p: Project, t: IssueType) -> list[Json]:
         "customfield_10015": t.id == EPIC,
     }
     ids = [f for f in wanted if not (f == "parent" and t.id == EPIC)]
-    ids += [f for f, on in extra.items() if on]
+    ids += [site.field_for(f) for f, on in extra.items() if on]
     out = []
     for fid in ids:
         f = site.fields[fid]
@@ -204,7 +204,7 @@ def _allowed(v: View, p: Project, t: IssueType, fid: str) -> list[Json] | None:
         "fixVersions": [shapes.version(v, x) for x in p.versions],
         FLAGGED: [{"self": v.api("customFieldOption/10019"), "value": "Impediment", "id": "10019"}],
     }
-    return table.get(fid)
+    return table.get(site.role_of(fid))
 
 
 def _issuetype_meta(v: View, t: IssueType) -> Json:

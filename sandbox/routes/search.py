@@ -24,12 +24,16 @@ MAX_RECONCILE = 50
 EXPIRED_PAGE = "The provided next page token is invalid or expired."
 
 
-def run(v: View, jql: str | None) -> list[Issue]:
-    """The issues a bounded query finds for the caller, or Jira's 400."""
+def run(v: View, jql: str | None, reconciled: list[int] | None = None) -> list[Issue]:
+    """The issues a bounded query finds for the caller, or Jira's 400.
+
+    Only issues already in the search index count, and those named in `reconciled`.
+    """
     try:
-        return matching(v.site, v.account_id, parse_jql(jql))
+        found = matching(v.site, v.account_id, parse_jql(jql))
     except JqlRejected as exc:
         raise ApiError(400, [str(exc)]) from None
+    return [i for i in found if v.site.indexed(i, reconciled or ())]
 
 
 def _fingerprint(jql: str) -> str:
@@ -56,13 +60,14 @@ def read_token(token: str, jql: str) -> int:
     return offset
 
 
-def _reconcile(value: Any) -> None:
+def _reconcile(value: Any) -> list[int]:
     if value is None:
-        return
+        return []
     if not isinstance(value, list) or not all(isinstance(x, int) for x in value):
         raise ApiError(400, ["'reconcileIssues' must be a list of issue ids."])
     if len(value) > MAX_RECONCILE:
         raise ApiError(400, [f"'reconcileIssues' accepts at most {MAX_RECONCILE} issue ids."])
+    return value
 
 
 def _page_size(asked: int | None, ids_only: bool) -> int:
@@ -79,11 +84,11 @@ def search_page(v: View, params: Json) -> Json:
     jql = params.get("jql")
     if jql is not None and not isinstance(jql, str):
         raise ApiError(400, ["'jql' must be text."])
-    _reconcile(params.get("reconcileIssues"))
+    reconciled = _reconcile(params.get("reconcileIssues"))
     selection = select(v.site.data.fields, as_list(params.get("fields")), "id")
     expand = as_list(params.get("expand")) or []
     size = _page_size(params.get("maxResults"), selection.ids_only)
-    found = run(v, jql)
+    found = run(v, jql, reconciled)
     token = params.get("nextPageToken")
     start = read_token(token, jql or "") if token else 0
     chunk = found[start : start + size]

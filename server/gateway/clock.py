@@ -1,8 +1,9 @@
-"""Time for the limiter and the backoff, injectable so tests never sleep."""
+"""Time for the limiter, the backoff, timeouts and polling, injectable so tests never sleep."""
 
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 import anyio
@@ -23,6 +24,10 @@ class Clock(Protocol):
         """Wait ``seconds`` (returns at once for zero or less)."""
         ...
 
+    def timeout(self, seconds: float) -> AbstractContextManager[object]:
+        """A block cancelled after ``seconds``, which then raises TimeoutError."""
+        ...
+
 
 class SystemClock:
     """The real clock."""
@@ -38,3 +43,7 @@ class SystemClock:
     async def sleep(self, seconds: float) -> None:
         """Sleep on the event loop."""
         await anyio.sleep(max(0.0, seconds))
+
+    def timeout(self, seconds: float) -> AbstractContextManager[object]:
+        """anyio's deadline on the event loop."""
+        return anyio.fail_after(seconds)

@@ -8,8 +8,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import anyio
-
 from server.errors import InvalidResponse, JiraError, WriteOutcomeUnknown
 from server.gateway import headers as rate_headers
 from server.gateway.body import read_capped, stacked_encoding
@@ -163,7 +161,7 @@ class JiraHttp:
         self.log.sent[f"{call.method} {call.path}"] += 1
         status: int | None = None
         try:
-            with anyio.fail_after(self.timeout):
+            with self.clock.timeout(self.timeout):
                 async with self.client.stream(
                     call.method, call.path, params=call.params, json=call.body
                 ) as response:

@@ -9,6 +9,12 @@ Three brakes, applied in this order for each request attempt:
 3. a token bucket (default 10 requests/s, burst configurable), FIFO by reservation: a caller
    takes its token at once, possibly going into debt, and sleeps until the debt is repaid,
    so no lock is held while anyone sleeps.
+
+The bucket follows the headroom Jira reports: each ``X-RateLimit-Remaining`` resets the
+local tokens to what Jira says is left, less the requests this process has sent that Jira may
+not have counted yet. Up, that lets a burst use room Jira has (the configured burst is only
+the start, before Jira has said anything), but never beyond one second of the local rate;
+down, it yields to other clients of the same credential.
 """
 
 from __future__ import annotations
@@ -47,6 +53,12 @@ class RateLimiter:
         self.stats = LimiterStats()
         self._tokens = float(burst)
         self._refilled_at = clock.monotonic()
+        # Tokens the bucket refills to: the configured burst, raised to what Jira has shown
+        # room for, up to one second of the local rate.
+        self._capacity = float(burst)
+        self._ceiling = max(float(burst), rate * _WINDOW)
+        # Callers holding a token whose request Jira may not have counted yet.
+        self._unconfirmed = 0
         self._paused_until = 0.0
         self._issue_not_before: dict[str, float] = {}
         self._slots = anyio.Semaphore(max_concurrency)
@@ -59,15 +71,19 @@ class RateLimiter:
             if write_to_issue is not None:
                 await self._wait_until(self._issue_not_before.get(write_to_issue, 0.0))
             await self._wait_until(self._paused_until)
-            await self._take_token()
-            # A pause may have started while this caller waited for its token.
-            await self._wait_until(self._paused_until)
-            waited = self.clock.monotonic() - started
-            self._enter(waited)
+            self._unconfirmed += 1
             try:
-                yield waited
+                await self._take_token()
+                # A pause may have started while this caller waited for its token.
+                await self._wait_until(self._paused_until)
+                waited = self.clock.monotonic() - started
+                self._enter(waited)
+                try:
+                    yield waited
+                finally:
+                    self.stats.in_flight -= 1
             finally:
-                self.stats.in_flight -= 1
+                self._unconfirmed -= 1
 
     def pause_all(self, seconds: float) -> None:
         """Hold every caller for ``seconds`` from now (a Retry-After, a quota reset)."""
@@ -84,7 +100,12 @@ class RateLimiter:
     def observe_remaining(
         self, limit: float | None, remaining: float | None, reset_in: float | None
     ) -> None:
-        """Slow down when Jira reports little capacity left, before it answers 429."""
+        """Follow the capacity Jira reports; slow down when little is left, before a 429.
+
+        Called by a caller still holding its slot, for the answer to its own request.
+        """
+        if remaining is not None:
+            self._follow_headroom(remaining)
         if limit is None or remaining is None or limit <= 0:
             return
         low_water = max(1.0, 0.1 * limit)
@@ -97,6 +118,20 @@ class RateLimiter:
             wait = (low_water - remaining) * _WINDOW / limit
         self.pause_all(min(wait, _MAX_SLOWDOWN))
 
+    def _follow_headroom(self, remaining: float) -> None:
+        # Other callers holding tokens may have sent requests Jira has not counted yet:
+        # counting them as spent errs on the side of no 429.
+        others = max(0, self._unconfirmed - 1)
+        self._capacity = max(self._capacity, min(self._ceiling, remaining + 1))
+        self._refill()
+        self._tokens = min(self._capacity, max(0.0, remaining) - others)
+
+    def _refill(self) -> None:
+        now = self.clock.monotonic()
+        elapsed = max(0.0, now - self._refilled_at)
+        self._tokens = min(self._capacity, self._tokens + elapsed * self.rate)
+        self._refilled_at = now
+
     def _enter(self, waited: float) -> None:
         stats = self.stats
         stats.acquired += 1
@@ -105,10 +140,7 @@ class RateLimiter:
         stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
 
     async def _take_token(self) -> None:
-        now = self.clock.monotonic()
-        elapsed = max(0.0, now - self._refilled_at)
-        self._tokens = min(self.burst, self._tokens + elapsed * self.rate)
-        self._refilled_at = now
+        self._refill()
         self._tokens -= 1.0
         if self._tokens < 0:
             await self.clock.sleep(-self._tokens / self.rate)

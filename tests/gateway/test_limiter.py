@@ -7,6 +7,9 @@ import httpx
 import pytest
 import respx
 
+from sandbox.app import create_app
+from sandbox.config import DEMO_EMAIL, DEMO_TOKEN, SandboxConfig
+from server.config import Settings
 from server.gateway import JiraGateway, RateLimiter
 from tests.gateway.conftest import JIRA, GatewayFactory, make_settings
 from tests.gateway.fakes import FakeClock
@@ -65,6 +68,68 @@ async def test_plenty_remaining_does_not_slow(clock: FakeClock) -> None:
     async with limiter.slot() as waited:
         pass
     assert waited == 0
+
+
+async def burst_time(limiter: RateLimiter, clock: FakeClock, calls: int) -> float:
+    """Seconds ``calls`` callers, one after the other, take to pass the limiter."""
+    started = clock.now
+    for _ in range(calls):
+        async with limiter.slot():
+            pass
+    return clock.now - started
+
+
+async def test_reported_headroom_lets_a_burst_pass_the_local_burst(clock: FakeClock) -> None:
+    """Jira says 9 requests are left: the next 9 go at once, although the local burst is 5."""
+    limiter = RateLimiter(rate=10, burst=5, max_concurrency=4, clock=clock)
+    async with limiter.slot():
+        limiter.observe_remaining(limit=10, remaining=9, reset_in=None)
+    assert await burst_time(limiter, clock, 9) == 0
+    assert await burst_time(limiter, clock, 1) == pytest.approx(0.1)
+
+
+async def test_reported_headroom_is_capped_at_one_second_of_rate(clock: FakeClock) -> None:
+    """However much room Jira reports, a burst never exceeds one second of the local rate."""
+    limiter = RateLimiter(rate=10, burst=5, max_concurrency=4, clock=clock)
+    async with limiter.slot():
+        limiter.observe_remaining(limit=65_000, remaining=64_000, reset_in=None)
+    assert await burst_time(limiter, clock, 20) == pytest.approx(1.0)
+
+
+async def test_requests_jira_may_not_have_counted_are_spent(clock: FakeClock) -> None:
+    """Remaining 3 while another request is out: 2 tokens are left, not 3."""
+    limiter = RateLimiter(rate=10, burst=10, max_concurrency=4, clock=clock)
+    async with limiter.slot(), limiter.slot():
+        limiter.observe_remaining(limit=10, remaining=3, reset_in=None)
+    assert await burst_time(limiter, clock, 2) == 0
+    assert await burst_time(limiter, clock, 1) == pytest.approx(0.1)
+
+
+async def test_less_headroom_than_the_local_bucket_slows_down(clock: FakeClock) -> None:
+    """Another client spends the same credential: Jira's lower count wins over the local one."""
+    limiter = RateLimiter(rate=10, burst=10, max_concurrency=4, clock=clock)
+    async with limiter.slot():
+        limiter.observe_remaining(limit=10, remaining=2, reset_in=None)
+    assert await burst_time(limiter, clock, 2) == 0
+    assert await burst_time(limiter, clock, 3) == pytest.approx(0.3)
+
+
+async def test_twenty_concurrent_searches_use_the_sandbox_burst_without_429(
+    clock: FakeClock,
+) -> None:
+    """20 concurrent searches against Jira's 10/s, burst 10 bucket: no 429, about 1 s."""
+    config = SandboxConfig(rate_limit=10, burst=10, clock=clock.wall, sleep=clock.sleep)
+    settings = Settings.model_validate(
+        {"jira_url": "sandbox", "jira_email": DEMO_EMAIL, "jira_api_token": DEMO_TOKEN}
+    )
+    async with JiraGateway.open(settings, asgi_app=create_app(config), clock=clock) as gateway:
+        started = clock.now
+        async with anyio.create_task_group() as group:
+            for _ in range(20):
+                group.start_soon(lambda: gateway.search_page("project = SHOP"))
+    assert config.counters.throttled == 0
+    assert config.counters.requests == 20
+    assert clock.now - started <= 1.1
 
 
 async def test_per_issue_hold_affects_only_that_issue(clock: FakeClock) -> None:

@@ -7,8 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
-from sandbox.config import DEMO_ACCOUNT_ID
-from tests.sandbox.helpers import checked, conforms, sandbox
+from sandbox.app import create_app
+from sandbox.config import DEMO_ACCOUNT_ID, SandboxConfig
+from tests.sandbox.helpers import checked, conforms, sandbox, site_of
 
 PARSE = "/rest/api/3/jql/parse"
 
@@ -77,6 +78,39 @@ async def test_fields_list_story_points_and_sprint() -> None:
     assert by_id["customfield_10020"]["schema"]["custom"] == "com.pyxis.greenhopper.jira:gh-sprint"
     assert by_id["customfield_10021"]["name"] == "Flagged"
     assert not any(f["name"] == "Epic Link" for f in fields)
+
+
+@pytest.mark.anyio
+async def test_flagged_field_can_have_another_id() -> None:
+    """flagged_field renumbers Flagged: listed, searched, shown and set under the new id."""
+    app = create_app(SandboxConfig(rate_limit=None, flagged_field="customfield_10077"))
+    search = "/rest/api/3/search/jql"
+    fields = ["customfield_10077"]
+    flagged = sorted(str(i.id) for i in site_of(app).issues() if i.flagged and i.project == "SHOP")
+    async with sandbox(app) as client:
+        catalogue = checked(await client.get("/rest/api/3/field"), "/rest/api/3/field")
+        by_clause = [
+            checked(await client.post(search, json={"jql": jql, "maxResults": 500}), search)
+            for jql in (
+                "project = SHOP AND Flagged = Impediment",
+                "project = SHOP AND cf[10077] is not EMPTY",
+            )
+        ]
+        shown = checked(
+            await client.post(search, json={"jql": f"id = {flagged[0]}", "fields": fields}), search
+        )
+        cleared = await client.put(
+            f"/rest/api/3/issue/{flagged[0]}", json={"fields": {"customfield_10077": None}}
+        )
+    by_id = {f["id"]: f for f in catalogue}
+    assert "customfield_10021" not in by_id
+    assert by_id["customfield_10077"]["name"] == "Flagged"
+    assert by_id["customfield_10077"]["clauseNames"][0] == "cf[10077]"
+    for page in by_clause:
+        assert sorted(i["id"] for i in page["issues"]) == flagged
+    assert shown["issues"][0]["fields"]["customfield_10077"][0]["value"] == "Impediment"
+    assert cleared.status_code == 204
+    assert not site_of(app).by_id[int(flagged[0])].flagged
 
 
 @pytest.mark.anyio

@@ -6,7 +6,9 @@ import httpx
 import pytest
 
 from sandbox.app import create_app
+from sandbox.config import SandboxConfig
 from sandbox.records import UNBOUNDED
+from tests.gateway.fakes import FakeClock
 from tests.sandbox.helpers import checked, config, sandbox, site_of
 
 SEARCH = "/rest/api/3/search/jql"
@@ -187,6 +189,32 @@ async def test_reconcile_issues_is_accepted_up_to_50() -> None:
         )
     assert len(checked(fine, SEARCH)["issues"]) == 30
     checked(too_many, SEARCH, 400)
+
+
+@pytest.mark.anyio
+async def test_a_new_issue_reaches_search_after_the_lag_or_when_reconciled() -> None:
+    """With search_lag=8 a created issue is missing from search for 8 s, except when reconciled."""
+    clock = FakeClock()
+    app = create_app(SandboxConfig(rate_limit=None, clock=clock.wall, search_lag=8.0))
+    fields = {"project": {"key": "SEC"}, "issuetype": {"name": "Task"}, "summary": "Lagging"}
+    query = {"jql": "project = SEC AND summary ~ Lagging"}
+    async with sandbox(app) as client:
+        created = checked(
+            await client.post("/rest/api/3/issue", json={"fields": fields}),
+            "/rest/api/3/issue",
+            201,
+        )
+        early = checked(await client.post(SEARCH, json=query), SEARCH)
+        count = (await client.post("/rest/api/3/search/approximate-count", json=query)).json()
+        reconciled = checked(
+            await client.post(SEARCH, json={**query, "reconcileIssues": [int(created["id"])]}),
+            SEARCH,
+        )
+        clock.advance(8.0)
+        late = checked(await client.post(SEARCH, json=query), SEARCH)
+    assert (early["issues"], count["count"]) == ([], 0)
+    assert [i["id"] for i in reconciled["issues"]] == [created["id"]]
+    assert [i["id"] for i in late["issues"]] == [created["id"]]
 
 
 @pytest.mark.anyio

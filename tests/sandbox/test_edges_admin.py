@@ -56,6 +56,7 @@ async def test_admin_shows_the_faults() -> None:
         "error_codes": [503],
         "error_after_write": False,
         "latency": 0.5,
+        "write_latency": 0.0,
         "hang_writes": 0.0,
         "truncate_rate": 0.0,
         "storm_429": 0,

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 from sandbox.config import Faults, SandboxConfig
 from sandbox.faults import FaultMiddleware
 from sandbox.middleware import wrap
+from tests.gateway.fakes import FakeClock
 
 DEMO = ("demo@example.com", "sandbox-token")
 
@@ -222,3 +223,18 @@ def test_reset_clears_every_fault() -> None:
     faults = Faults(error_rate=0.5, error_codes=(500,), latency=1.0, storm_429=4, seed=9)
     faults.reset()
     assert faults == Faults()
+
+
+@pytest.mark.anyio
+async def test_slow_write_lands_although_the_client_gave_up() -> None:
+    """write_latency past the client's timeout: the client times out, the write still happens."""
+    tracker = Tracker()
+    clock = FakeClock()
+    config = SandboxConfig(rate_limit=None, faults=Faults(write_latency=3.0), sleep=clock.sleep)
+    async with client(wrap(tracker.app(), config)) as http:
+        read = await http.get("/rest/api/3/issue/DEMO-1")
+        with pytest.raises(TimeoutError), clock.timeout(1.0):
+            await http.post("/rest/api/3/issue", json={"fields": {}})
+    assert read.status_code == 200
+    assert clock.slept == [3.0]
+    assert tracker.writes == ["new"]

@@ -1,8 +1,8 @@
 """create_issue under injected faults: no duplicates, and no issue reported failed that exists.
 
-Time for the gateway's limiter and backoff is a fake clock, so retries after the sandbox's
-`Retry-After: 1` cost nothing; the hung writes are real (a 0.2 s gateway timeout against a
-1 s hang) because that timeout is what hides the outcome of the write.
+The gateway and the sandbox share one fake clock: the gateway's timeouts, backoff and
+settle polling and the sandbox's hangs, slow writes and search lag all run on virtual time,
+so nothing here really sleeps.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
 import pytest
 from mcp import Client
 from mcp.types import CallToolResult
@@ -24,7 +23,7 @@ from sandbox.site import Site
 from server.app import build_server
 from tests.gateway.fakes import FakeClock
 from tests.tools.conftest import text_of, tool_settings
-from tools.dedupe import REQUEST_PROPERTY
+from tools.dedupe import REQUEST_PROPERTY, SETTLE_SECONDS
 
 pytestmark = pytest.mark.anyio
 
@@ -47,11 +46,25 @@ class Tally:
     false_failures: int = 0  # errors that do not admit doubt, for an issue that exists
 
 
+@pytest.fixture
+def clock() -> FakeClock:
+    """The virtual time shared by the gateway and the sandbox."""
+    return FakeClock()
+
+
+@pytest.fixture
+def sandbox_config(clock: FakeClock) -> SandboxConfig:
+    """A sandbox without its rate limit, living on the fake clock."""
+    return SandboxConfig(rate_limit=None, clock=clock.wall, sleep=clock.sleep)
+
+
 @asynccontextmanager
-async def faulty_client(sandbox_app: Any, **settings: object) -> AsyncIterator[Client]:
-    """An MCP client whose gateway sleeps on a fake clock."""
+async def faulty_client(
+    sandbox_app: Any, clock: FakeClock, **settings: object
+) -> AsyncIterator[Client]:
+    """An MCP client whose gateway runs on the fake clock."""
     server = build_server(
-        tool_settings(jira_projects=SCOPE, **settings), jira_app=sandbox_app, clock=FakeClock()
+        tool_settings(jira_projects=SCOPE, **settings), jira_app=sandbox_app, clock=clock
     )
     async with Client(server, raise_exceptions=False) as client:
         yield client
@@ -101,12 +114,12 @@ def request_ids_are_unique(site: Site) -> bool:
 
 
 async def test_errors_after_the_write_never_duplicate(
-    sandbox_config: SandboxConfig, sandbox_app: Any
+    sandbox_config: SandboxConfig, sandbox_app: Any, clock: FakeClock
 ) -> None:
     """30% of answers replaced by a 503 after Jira acted: every issue once, none reported lost."""
     faults = sandbox_config.faults
     faults.error_rate, faults.error_codes, faults.error_after_write = 0.3, (503,), True
-    async with faulty_client(sandbox_app) as client:
+    async with faulty_client(sandbox_app, clock) as client:
         tally = await create_under_faults(
             client, sandbox_app.state.site, faults, "after-write", per_seed=4
         )
@@ -118,12 +131,12 @@ async def test_errors_after_the_write_never_duplicate(
 
 
 async def test_errors_before_the_write_are_retried_once_without_duplicates(
-    sandbox_config: SandboxConfig, sandbox_app: Any
+    sandbox_config: SandboxConfig, sandbox_app: Any, clock: FakeClock
 ) -> None:
     """503s where Jira did nothing: absence is confirmed, then one retry; never two issues."""
     faults = sandbox_config.faults
     faults.error_rate, faults.error_codes, faults.error_after_write = 0.3, (503,), False
-    async with faulty_client(sandbox_app) as client:
+    async with faulty_client(sandbox_app, clock) as client:
         tally = await create_under_faults(
             client, sandbox_app.state.site, faults, "before-write", per_seed=4
         )
@@ -134,13 +147,13 @@ async def test_errors_before_the_write_are_retried_once_without_duplicates(
 
 
 async def test_hung_writes_past_the_timeout_never_duplicate(
-    sandbox_config: SandboxConfig, sandbox_app: Any
+    sandbox_config: SandboxConfig, sandbox_app: Any, clock: FakeClock
 ) -> None:
     """Writes that outlast the gateway's timeout (and 503s besides) are found, not repeated."""
     faults = sandbox_config.faults
     faults.hang_writes = 1.0
     faults.error_rate, faults.error_codes, faults.error_after_write = 0.3, (503,), True
-    async with faulty_client(sandbox_app, jira_timeout=0.2) as client:
+    async with faulty_client(sandbox_app, clock, jira_timeout=0.2) as client:
         tally = await create_under_faults(
             client, sandbox_app.state.site, faults, "hung", per_seed=2
         )
@@ -151,11 +164,15 @@ async def test_hung_writes_past_the_timeout_never_duplicate(
 
 
 class SlowCreates:
-    """An ASGI wrapper that holds every create before the sandbox sees it (a slow network)."""
+    """An ASGI wrapper that holds every create before the sandbox sees it (a slow network).
 
-    def __init__(self, app: Any, delay: float) -> None:
+    A create whose client gives up meanwhile never reaches the sandbox.
+    """
+
+    def __init__(self, app: Any, delay: float, clock: FakeClock) -> None:
         self.app = app
         self.delay = delay
+        self.clock = clock
         self.creates = 0
 
     @property
@@ -166,21 +183,56 @@ class SlowCreates:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (scope["method"], scope["path"]) == CREATE:
             self.creates += 1
-            await anyio.sleep(self.delay)
+            await self.clock.sleep(self.delay)
         await self.app(scope, receive, send)
 
 
 async def test_timeout_without_an_answer_is_reported_as_unknown_not_retried(
-    sandbox_app: Any,
+    sandbox_app: Any, clock: FakeClock
 ) -> None:
-    """A create that times out and is not found is not sent again; the error says it may exist."""
-    slow = SlowCreates(sandbox_app, delay=1.0)
+    """A lost create never found is not sent again; only after the deadline it may exist."""
+    slow = SlowCreates(sandbox_app, delay=1.0, clock=clock)
     site: Site = sandbox_app.state.site
-    async with faulty_client(slow, jira_timeout=0.2) as client:
+    started = clock.now
+    async with faulty_client(slow, clock, jira_timeout=0.2) as client:
         result = await client.call_tool("create_issue", {"summary": "Slow network"})
     assert result.is_error
     text = text_of(result)
     assert UNSETTLED in text
-    assert "issue.property[jira-mcp-gateway.request].id" in text
+    assert "issue.property[jira-mcp-gateway.request].id = " in text
+    assert clock.now - started >= SETTLE_SECONDS
     assert slow.creates == 1
     assert [i for i in site.issues() if i.summary == "Slow network"] == []
+
+
+async def test_slow_create_while_search_lags_ends_in_success(
+    sandbox_config: SandboxConfig, sandbox_app: Any, clock: FakeClock
+) -> None:
+    """A create slower than the timeout, search 8 s behind writes: success and one issue."""
+    sandbox_config.faults.write_latency = 3.0
+    site: Site = sandbox_app.state.site
+    site.search_lag = 8.0
+    async with faulty_client(sandbox_app, clock, jira_timeout=1) as client:
+        result = await client.call_tool("create_issue", {"summary": "Slow and lagging"})
+    made = [i for i in site.issues() if i.summary == "Slow and lagging"]
+    assert not result.is_error, text_of(result)
+    out = result.structured_content
+    assert out is not None
+    assert [i.key for i in made] == [out["key"]]
+    assert out["recovered"] is True
+
+
+async def test_errors_after_the_write_with_lagging_search_never_duplicate(
+    sandbox_config: SandboxConfig, sandbox_app: Any, clock: FakeClock
+) -> None:
+    """503s after Jira acted while search lags 8 s: no create is sent again for a lost one."""
+    faults = sandbox_config.faults
+    faults.error_rate, faults.error_codes, faults.error_after_write = 0.3, (503,), True
+    sandbox_app.state.site.search_lag = 8.0
+    async with faulty_client(sandbox_app, clock) as client:
+        tally = await create_under_faults(
+            client, sandbox_app.state.site, faults, "lagging", per_seed=1
+        )
+    assert (tally.duplicates, tally.false_failures, tally.unsettled) == (0, 0, 0), tally
+    assert tally.recovered > 0, tally
+    assert request_ids_are_unique(sandbox_app.state.site)
