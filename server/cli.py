@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     sandbox.add_argument("--email", default="demo@example.com", help="accepted account email")
     sandbox.add_argument("--token", default="sandbox-token", help="accepted API token")
-    sandbox.add_argument("--data", help="JSON file that keeps the site across restarts")
+    sandbox.add_argument("--data", type=Path, help="JSON file that keeps the site across restarts")
     sandbox.add_argument("--admin", action="store_true", help="enable the fault admin endpoint")
     check = commands.add_parser("check", help="test the Jira connection and settings")
     _add_connection_flags(check)
