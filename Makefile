@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# make run PORT=8766 when 8765 is taken.
+PORT ?= 8765
 # Two installs, each remembered by a stamp: serving needs only the runtime dependencies;
 # the checks add the `test` extra (pytest, respx, hypothesis, mypy, ruff, jsonschema, ...).
 SERVE_STAMP := $(VENV)/.installed-serve
@@ -26,7 +28,7 @@ install: $(SERVE_STAMP)
 install-test: $(TEST_STAMP)
 
 run: $(SERVE_STAMP)
-	$(BIN)/jira-mcp-gateway serve --sandbox --transport http --port 8765
+	$(BIN)/jira-mcp-gateway serve --sandbox --transport http --port $(PORT)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
