@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import tempfile
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,7 +66,7 @@ def _alive(pid: object) -> bool:
     if not isinstance(pid, int) or pid <= 0:
         return False
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists (POSIX; the image)
     except PermissionError:
         return True  # it exists, under another user
     except OSError:
@@ -76,6 +75,9 @@ def _alive(pid: object) -> bool:
 
 
 def _probe(url: str) -> bool:
+    # Imported here: the server imports this module for `serving` and never probes.
+    import urllib.request  # noqa: PLC0415
+
     try:
         with urllib.request.urlopen(url, timeout=3) as answer:  # noqa: S310  # a local URL
             return bool(answer.status == 200)
