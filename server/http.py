@@ -15,10 +15,13 @@ import signal
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server.config import Settings, SettingsError
 from server.healthcheck import HEALTH_PATH
+
+if TYPE_CHECKING:
+    import uvicorn
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -151,7 +154,7 @@ def build_http_app(settings: Settings, mcp_app: ASGIApp, sessions: Callable[[], 
     return app
 
 
-def uvicorn_config(app: ASGIApp) -> Any:
+def uvicorn_config(app: ASGIApp) -> uvicorn.Config:
     """uvicorn's settings; creating them sets up uvicorn's loggers."""
     import uvicorn  # noqa: PLC0415  # HTTP mode only
 
