@@ -1,7 +1,7 @@
 # jira-mcp-gateway: stdio by default; MCP_TRANSPORT=http (with MCP_AUTH_TOKEN) serves HTTP.
 FROM python:3.11-slim
 
-# make runs the same install as CI; nothing else is added to the base image.
+# make is the one way the project is installed; nothing else is added to the base image.
 RUN apt-get update \
     && apt-get install --yes --no-install-recommends make \
     && rm -rf /var/lib/apt/lists/*
@@ -14,6 +14,7 @@ COPY --chown=app:app tools ./tools
 COPY --chown=app:app sandbox ./sandbox
 
 USER app
+# make install: the serving dependencies only (as `make run`); no test tooling in the image.
 RUN make install
 
 ENV PATH="/app/.venv/bin:${PATH}" \
@@ -23,7 +24,9 @@ ENV PATH="/app/.venv/bin:${PATH}" \
     MCP_PORT=8765
 EXPOSE 8765
 
-# Healthy when stdio (nothing to probe) or when /healthz answers in HTTP mode.
+# Healthy over stdio (nothing to probe), or when /healthz answers in HTTP mode, chosen by flags
+# (`serve --transport http --port 9000`) or by MCP_TRANSPORT/MCP_PORT: the server leaves a
+# record of what it serves in /tmp for this check (server/healthcheck.py).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
     CMD ["python", "-m", "server.healthcheck"]
 

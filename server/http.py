@@ -7,24 +7,29 @@ to Jira, which has credentials of its own.
 
 from __future__ import annotations
 
+import errno
 import hmac
 import ipaddress
 import json
+import signal
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server.config import Settings, SettingsError
 from server.gateway.clock import Clock, SystemClock
+from server.healthcheck import HEALTH_PATH
 from server.sessions import SessionGuard
+
+if TYPE_CHECKING:
+    import uvicorn
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-HEALTH_PATH = "/healthz"
 
 
 def is_loopback(host: str) -> bool:
@@ -44,6 +49,45 @@ def check_bind(settings: Settings) -> None:
             f"MCP_HOST: binding {settings.mcp_host} exposes Jira to the network; set "
             "MCP_AUTH_TOKEN (clients then send it as a Bearer token) or bind 127.0.0.1"
         )
+
+
+def listen(settings: Settings) -> socket.socket:
+    """A socket listening on MCP_HOST:MCP_PORT, or a SettingsError saying why there is none.
+
+    Bound before anything is printed, so a busy port stops the start with one line and no
+    "serving at" banner; uvicorn then serves on this very socket.
+    """
+    host, port = settings.mcp_host, settings.mcp_port
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    # As uvicorn does: a restarted server may bind while the old one's connections close.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+        # Listening now: a client that connects right after the banner waits in the backlog.
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise SettingsError(_bind_problem(host, port, exc)) from exc
+    return sock
+
+
+def _bind_problem(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"MCP_PORT: port {port} on {host} is already in use by another program; stop it "
+            "or choose a free port with --port N (or MCP_PORT=N)"
+        )
+    if exc.errno == errno.EACCES:
+        return (
+            f"MCP_PORT: this user may not listen on port {port}; choose a port above 1023 "
+            "with --port N (or MCP_PORT=N)"
+        )
+    reason = exc.strerror or str(exc)
+    return (
+        f"MCP_HOST: cannot listen on {host}:{port} ({reason}); bind 127.0.0.1 or an address "
+        "of this machine with --host (or MCP_HOST)"
+    )
 
 
 class BearerAuth:
@@ -128,14 +172,32 @@ def build_http_app(
     return app
 
 
-def run_http(app: ASGIApp, settings: Settings) -> None:
-    """Serve until Ctrl-C."""
+def uvicorn_config(app: ASGIApp) -> uvicorn.Config:
+    """uvicorn's settings; creating them sets up uvicorn's loggers."""
     import uvicorn  # noqa: PLC0415  # HTTP mode only
 
-    uvicorn.run(
-        app,
-        host=settings.mcp_host,
-        port=settings.mcp_port,
-        log_level="warning",
-        lifespan="on",
-    )
+    # log_config=None: uvicorn installs no handlers or formats of its own; its records go to
+    # the root logger, which server.logging renders as JSON like every other log line.
+    return uvicorn.Config(app, log_level="warning", lifespan="on", log_config=None)
+
+
+def run_http(app: ASGIApp, sock: socket.socket) -> None:
+    """Serve on the listening socket `sock` until Ctrl-C."""
+    import uvicorn  # noqa: PLC0415  # HTTP mode only
+
+    config = uvicorn_config(app)
+    # uvicorn shuts down gracefully on SIGINT or SIGTERM, then raises the signal again. Both
+    # end here as KeyboardInterrupt, a normal stop that unwinds (the health record goes too),
+    # where a SIGTERM's default action would kill the process on the spot.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sock.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

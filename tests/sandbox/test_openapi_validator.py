@@ -145,7 +145,10 @@ def test_reference_dir_can_be_set_by_environment(
     assert list(load_spec("platform", reference_dir()).paths) == ["/rest/api/3/ping"]
 
 
-def test_specs_are_found_beside_the_checkout() -> None:
-    """Without the variable the specs come from shared/reference next to the repository."""
+def test_specs_are_read_from_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the variable the specs come from tests/data, inside the repository."""
+    monkeypatch.delenv("JIRA_REFERENCE_DIR", raising=False)
+    root = Path(__file__).resolve().parents[2]
+    assert reference_dir() == root / "tests" / "data"
     assert (reference_dir() / SPEC_FILES["platform"]).is_file()
     assert (reference_dir() / SPEC_FILES["software"]).is_file()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.server.processes import clean_env, free_port, run_cli, running
@@ -87,3 +89,22 @@ def test_sandbox_prints_its_url_and_credentials() -> None:
     assert base in output.stdout
     assert "demo@example.com" in output.stdout
     assert "sandbox-token" in output.stdout
+
+
+def test_sandbox_keeps_its_site_in_the_data_file(tmp_path: Path) -> None:
+    """sandbox --data FILE starts, serves, and writes the site to FILE."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    data = tmp_path / "site.json"
+    with running(
+        "sandbox",
+        "--port",
+        str(port),
+        "--data",
+        str(data),
+        env=clean_env(),
+        probe_url=f"{base}/rest/api/2/serverInfo",
+    ):
+        pass
+    assert data.is_file()
+    assert "SHOP" in data.read_text(encoding="utf-8")

@@ -68,12 +68,52 @@ def test_docker_bakes_in_no_secret() -> None:
     assert ".env" not in copied.split()
 
 
-def test_docker_installs_the_way_ci_does() -> None:
-    """The image installs with `make install`, the same target `make test` builds on."""
-    runs = [i["value"] for i in _dockerfile().structure if i["instruction"] == "RUN"]
+def _make_rules() -> dict[str, tuple[list[str], list[str]]]:
+    """Each Makefile target: (its prerequisites, its recipe lines), variables left unexpanded."""
+    rules: dict[str, tuple[list[str], list[str]]] = {}
+    target = ""
+    for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines():
+        rule = re.match(r"^([^\s:=#]+|\$\([A-Z_]+\)):(?!=)(.*)$", line)
+        if rule:
+            target = rule.group(1)
+            rules[target] = (rule.group(2).split(), [])
+        elif line.startswith("\t") and target:
+            rules[target][1].append(line.strip())
+        elif not line.strip() or not line.startswith("\t"):
+            target = ""
+    return rules
+
+
+def test_docker_installs_only_what_serving_needs() -> None:
+    """The image runs `make install`, which installs the package without its test extra."""
+    parser = _dockerfile()
+    runs = [i["value"] for i in parser.structure if i["instruction"] == "RUN"]
     assert "make install" in runs
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^install: \$\(STAMP\)$", makefile, re.MULTILINE)
-    assert re.search(r"^lint: \$\(STAMP\)$", makefile, re.MULTILINE)
+    rules = _make_rules()
+    (stamp,) = rules["install"][0]
+    installs = " ".join(rules[stamp][1])
+    assert "pip install" in installs
+    assert "[test]" not in installs
+    assert rules["run"][0] == [stamp]
+    copied = " ".join(i["value"] for i in parser.structure if i["instruction"] == "COPY")
+    assert "tests" not in copied.split()
+
+
+def test_make_test_installs_the_test_tooling() -> None:
+    """Every checking target needs the test extra; CI runs `make test`."""
+    rules = _make_rules()
+    for target in ("lint", "types", "unit", "conformance"):
+        (stamp,) = rules[target][0]
+        assert "[test]" in " ".join(rules[stamp][1]), target
+    assert rules["test"][0] == ["check", "unit", "conformance"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_docker_healthcheck_is_the_module_that_reads_the_serving_record() -> None:
+    """The HEALTHCHECK runs server.healthcheck, which follows flags and environment alike."""
+    healthchecks = [
+        i["value"] for i in _dockerfile().structure if i["instruction"] == "HEALTHCHECK"
+    ]
+    assert len(healthchecks) == 1
+    assert '"-m", "server.healthcheck"' in healthchecks[0]
