@@ -176,6 +176,8 @@ def _hide(value: Any, allows: Callable[[str], bool]) -> Any:
         return _OTHER_ISSUE.sub(lambda m: m[0] if allows(m[1]) else HIDDEN, value)
     if isinstance(value, list):
         return [_hide(item, allows) for item in value]
+    if isinstance(value, dict):  # a comment record: its body may name other issues
+        return {name: _hide(item, allows) for name, item in value.items()}
     return value
 
 

@@ -23,8 +23,10 @@ RICH_TEXT_CUSTOM = ":textarea"
 
 
 def listing(names: Iterable[str]) -> str:
-    """Choices as one short line: `A, B, C` (cut after MAX_CHOICES)."""
+    """Choices as one short line: `A, B, C` (cut after MAX_CHOICES); `none` when there are none."""
     unique = list(dict.fromkeys(n for n in names if n))
+    if not unique:
+        return "none"
     shown = ", ".join(unique[:MAX_CHOICES])
     more = len(unique) - MAX_CHOICES
     return f"{shown}, ... ({more} more)" if more > 0 else shown
@@ -191,9 +193,7 @@ def missing_required(screen: Mapping[str, Mapping[str, Any]], given: Iterable[st
     for fid, meta in screen.items():
         if fid in have or not meta.get("required") or meta.get("hasDefaultValue"):
             continue
-        allowed = listing(
-            label_of(v) for v in meta.get("allowedValues") or [] if isinstance(v, Mapping)
-        )
+        options = [label_of(v) for v in meta.get("allowedValues") or [] if isinstance(v, Mapping)]
         name = f"{meta.get('name') or fid} ({fid})"
-        missing.append(f"{name}: {allowed}" if allowed else name)
+        missing.append(f"{name}: {listing(options)}" if any(options) else name)
     return missing

@@ -62,8 +62,8 @@ async def test_250_keys_in_one_call_and_three_requests(
     assert [done for done, _ in reports] == [1, 2, 3]
     assert {total for _, total in reports} == {3}
     text = text_of(result)
-    assert text.splitlines()[0] == "key | summary | status | assignee | priority | type | updated"
-    assert [line.split(" | ")[0] for line in text.splitlines()[1:241]] == expected
+    assert text.splitlines()[0].startswith("key|summary|status|assignee|priority|type|updated")
+    assert [line.split("|")[0] for line in text.splitlines()[1:241]] == expected
     assert f"not_found (5): {', '.join(data['not_found'])}" in text
     assert "denied, outside the allowed projects (5)" in text
 
@@ -152,3 +152,32 @@ async def test_more_than_1000_keys_are_refused(connect: ClientFactory) -> None:
     async with connect(jira_projects=SCOPE) as client:
         result = await fetch(client, [f"SHOP-{n}" for n in range(1, 1002)])
     assert result.is_error
+
+
+async def test_comments_read_as_blocks_and_hide_other_projects(
+    connect: ClientFactory, sandbox_app: Any
+) -> None:
+    """Comments come as records under their row; a key outside the scope in one is hidden."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from sandbox.site import Comment  # noqa: PLC0415
+
+    site = sandbox_app.state.site
+    issue = site.find_issue("SHOP-1")
+    author = issue.reporter or next(iter(site.users))
+    moment = datetime(2026, 8, 9, 13, 22, tzinfo=UTC)
+    body = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [
+        {"type": "text", "text": "Same as SEC-1, see OPS-1."}]}]}  # fmt: skip
+    issue.comments.append(
+        Comment(id="99001", author=author, body=body, created=moment, updated=moment)
+    )
+    async with connect(jira_projects=SCOPE) as client:
+        result = await fetch(client, ["SHOP-1"], fields=["summary", "comment"])
+    data = data_of(result)
+    record = data["issues"][0]["comment"][-1]
+    assert record["created"] == "2026-08-09T13:22:00Z"
+    assert record["body"] == "Same as [outside scope], see OPS-1."
+    lines = text_of(result).splitlines()
+    assert lines[0] == "key|summary (then comment below each row)"
+    assert lines[-1].endswith("9 Aug 2026 13:22 UTC: Same as [outside scope], see OPS-1.")
+    assert "\\," not in text_of(result)

@@ -264,3 +264,11 @@ async def test_nothing_reaches_a_forbidden_project(
     assert "outside the allowed projects" in text_of(result)
     assert snapshot(site, "SEC") == sec_before
     assert len(snapshot(site)) == count_before
+
+
+def test_an_empty_list_of_choices_reads_none() -> None:
+    """An error listing choices says "none" when there are none, not an empty string."""
+    from tools.resolve import listing  # noqa: PLC0415
+
+    assert listing([]) == "none"
+    assert listing(["A", "", "B", "A"]) == "A, B"

@@ -169,10 +169,10 @@ async def test_text_is_compact_with_header_tables_and_blocked_list(
     assert site.sprints[ACTIVE_SHOP_SPRINT].name in lines[0]
     assert "days left" in lines[0]
     assert "% done by points" in text
-    assert "category | issues | points" in lines
-    assert "assignee | issues | done | points | done_points" in lines
+    assert "category|issues|points" in lines
+    assert "assignee|issues|done|points|done_points" in lines
     for key in expected_figures(site, ACTIVE_SHOP_SPRINT)["flagged"]:
-        assert any(line.startswith(f"{key} | ") for line in lines)
+        assert any(line.startswith(f"{key}|") for line in lines)
     assert "{" not in text
 
 
