@@ -173,9 +173,8 @@ SPEC = ToolSpec(
     name="create_issue",
     title="Create issue",
     description=(
-        "Create a Jira issue. Names are resolved (type, priority, assignee, fields); "
-        "description is Markdown; dry_run shows the request and missing required fields. "
-        "A lost answer is settled by lookup: never a duplicate."
+        "Create an issue; type, priority, assignee and fields by name. dry_run shows the "
+        "request and missing required fields. Never creates a duplicate."
     ),
     params=CreateIssueParams,
     result=CreateIssueResult,

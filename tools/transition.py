@@ -218,9 +218,8 @@ SPEC = ToolSpec(
     name="transition",
     title="Transition issue",
     description=(
-        "Move an issue to a status (`to`: status or transition name, any case), with "
-        "resolution, Markdown comment and screen fields. Lists what is missing or available; "
-        "already there: no write. dry_run shows the request."
+        "Move an issue to a status, with resolution, comment and screen fields. Says what is "
+        "missing or possible; no write when already there. dry_run shows the request."
     ),
     params=TransitionParams,
     result=TransitionResult,

@@ -100,12 +100,29 @@ async def test_numeric_ids_are_accepted(connect: ClientFactory, sandbox_app: Any
     assert data["issues"] == [{"key": "OPS-3", "summary": issue.summary}]
 
 
-async def test_malformed_key_is_refused_by_name(
+async def test_malformed_keys_are_listed_and_the_good_ones_fetched(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
-    """A malformed key is an error naming it and the expected form; nothing is fetched."""
+    """Malformed keys among good ones: the good ones come back, the malformed are named."""
     async with connect(jira_projects=SCOPE) as client:
-        result = await fetch(client, ["SHOP-1", "SHOP 2", "PROJ-", "-3"])
+        result = await fetch(client, ["SHOP-1", "SHOP 2", "PROJ-", "-3", "shop-3"])
+    assert not result.is_error, text_of(result)
+    data = data_of(result)
+    assert [issue["key"] for issue in data["issues"]] == ["SHOP-1", "SHOP-3"]
+    assert data["malformed"] == ["SHOP 2", "PROJ-", "-3"]
+    assert (
+        "malformed, not issue keys, not fetched (3): SHOP 2, PROJ-, -3. "
+        "Use keys like PROJ-123 or numeric issue ids."
+    ) in text_of(result)
+    assert sandbox_config.counters.requests == 1
+
+
+async def test_only_malformed_keys_are_refused_by_name(
+    connect: ClientFactory, sandbox_config: SandboxConfig
+) -> None:
+    """When no key is well-formed, the error names them and the expected form."""
+    async with connect(jira_projects=SCOPE) as client:
+        result = await fetch(client, ["SHOP 2", "PROJ-", "-3"])
     assert result.is_error
     text = text_of(result)
     assert "'SHOP 2', 'PROJ-', '-3'" in text
@@ -121,7 +138,7 @@ async def test_only_sec_keys_cost_no_request(
     async with connect(jira_projects=SCOPE) as client:
         result = await fetch(client, sec)
     data = data_of(result)
-    assert data == {"issues": [], "not_found": [], "denied": sec}
+    assert data == {"issues": [], "not_found": [], "denied": sec, "malformed": []}
     assert "No issues returned." in text_of(result)
     assert sandbox_config.counters.requests == 0
 
