@@ -59,18 +59,21 @@ def pick(
     raise ToolInputError(f"{what.capitalize()} {wanted!r} is ambiguous. Choices: {choices}.")
 
 
-def default_project(gateway: JiraGateway, project: str) -> str:
-    """The project key to write to: the one named, else the first allowed project.
+async def chosen_project(gateway: JiraGateway, project: str, ask: str) -> str:
+    """The project key named, else the only allowed project; with several (or no scope), a
+    ToolInputError that says ``ask`` and lists the projects to choose from (keys and names).
 
     Raises OutOfScope (through the scope) for a project outside JIRA_PROJECTS.
     """
-    if not project.strip():
-        if not gateway.scope.projects:
-            raise ToolInputError("Name the project (its key, like PROJ) to create the issue in.")
+    if project.strip():
+        key = project.strip().upper()
+        gateway.scope.require_project(key)
+        return key
+    if len(gateway.scope.projects) == 1:
         return gateway.scope.projects[0]
-    key = project.strip().upper()
-    gateway.scope.require_project(key)
-    return key
+    found = await gateway.meta.projects()
+    choices = listing(f"{p.get('key')} ({p.get('name') or p.get('key')})" for p in found)
+    raise ToolInputError(f"{ask} Projects: {choices}.")
 
 
 async def issue_type(gateway: JiraGateway, project: str, name: str) -> Mapping[str, Any]:

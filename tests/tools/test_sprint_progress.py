@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
+from sandbox.config import SandboxConfig
 from sandbox.recorder import RequestRecorder
 from sandbox.site import Issue, Site
 from server.app import build_server
@@ -96,9 +97,9 @@ def assert_matches(result: dict[str, Any], want: dict[str, Any]) -> None:
 async def test_default_is_the_active_sprint_of_the_first_projects_board(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
-    """With no arguments, the active SHOP sprint is reported and every figure is exact."""
+    """With SHOP the only allowed project, no arguments report its active sprint, exactly."""
     site = site_of(sandbox_app)
-    async with connect(jira_projects="SHOP,OPS") as client:
+    async with connect(jira_projects="SHOP") as client:
         result = await client.call_tool("sprint_progress", {})
     assert not result.is_error, text_of(result)
     data = result.structured_content
@@ -162,7 +163,7 @@ async def test_text_is_compact_with_header_tables_and_blocked_list(
     """The text names the sprint, days left and percent, then small tables, under 2 KB."""
     site = site_of(sandbox_app)
     async with connect(jira_projects="SHOP,OPS") as client:
-        result = await client.call_tool("sprint_progress", {})
+        result = await client.call_tool("sprint_progress", {"project": "SHOP"})
     text = text_of(result)
     assert len(text.encode()) <= 2048, len(text.encode())
     lines = text.splitlines()
@@ -246,7 +247,7 @@ async def test_sec_issue_put_in_a_shop_sprint_is_not_counted(
     intruder.sprints = [ACTIVE_SHOP_SPRINT]
     intruder.flagged = True
     async with connect(jira_projects="SHOP,OPS") as client:
-        result = await client.call_tool("sprint_progress", {})
+        result = await client.call_tool("sprint_progress", {"project": "SHOP"})
     assert result.structured_content is not None
     assert_matches(result.structured_content, expected_figures(site, ACTIVE_SHOP_SPRINT))
     assert "SEC-" not in text_of(result)
@@ -267,11 +268,27 @@ async def test_kanban_project_and_board_explain_there_are_no_sprints(
 
 
 async def test_without_a_scope_a_project_must_be_named(connect: ClientFactory) -> None:
-    """With no allowed-project list there is no default project; the error says what to pass."""
+    """With no allowed-project list there is no default project; the error lists them."""
     async with connect() as client:
         result = await client.call_tool("sprint_progress", {})
     assert result.is_error
-    assert "Name a project" in text_of(result)
+    text = text_of(result)
+    assert "Name the project" in text
+    assert "board_id or sprint_id" in text
+    assert "Projects: SHOP (Webshop), OPS (Operations), SEC (Security Incidents)." in text
+
+
+async def test_with_several_allowed_projects_the_choices_are_listed(
+    connect: ClientFactory, sandbox_config: SandboxConfig
+) -> None:
+    """SHOP and OPS allowed and no project named: the allowed ones are listed, SEC is not."""
+    async with connect(jira_projects="SHOP,OPS") as client:
+        result = await client.call_tool("sprint_progress", {})
+    assert result.is_error
+    text = text_of(result)
+    assert text.endswith("Projects: SHOP (Webshop), OPS (Operations).")
+    assert "SEC" not in text
+    assert sandbox_config.counters.requests == 1
 
 
 async def test_future_sprint_has_no_dates_and_nothing_done(
