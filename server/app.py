@@ -33,6 +33,7 @@ from server.logging import Redactor, get_logger
 from tools import ToolContext, ToolInputError, ToolSpec, selected_tools
 
 SERVER_NAME = "jira-mcp-gateway"
+GUARD_LENGTH = 1000  # maxLength from here up is a guard, not advertised (see lean_schema)
 INSTRUCTIONS = (
     "Jira through a scoped, rate-limited gateway. Search with search_jql (JQL is checked and "
     "scoped for you; use validate_jql to debug a query), read many issues at once with "
@@ -131,10 +132,12 @@ def lean_schema(schema: Any, *, output: bool, root: bool = True) -> Any:
     """``schema`` without what pydantic generates for nothing.
 
     Everywhere: "title" keys (a property called title is kept), defaults that mean "not
-    given" (null, "", [], {}), ``"additionalProperties": true`` (JSON Schema's default), and
-    ``anyOf [T, null]`` written as ``type: [T, "null"]``. In output schemas also the model
-    docstrings, ``required`` and defaults (a result always carries every key: pydantic dumps
-    them all), and ``"type": "object"`` beside ``properties`` below the root.
+    given" (null, 0, "", [], {}), ``"additionalProperties": true`` (JSON Schema's default), and
+    ``anyOf [T, null]`` written as ``type: [T, "null"]``. In input schemas, text caps of
+    GUARD_LENGTH or more: they guard the server against megabytes, no real value comes near
+    them, and a value that does is refused with a sentence naming the cap. In output schemas
+    also the model docstrings, ``required`` and defaults (a result always carries every key:
+    pydantic dumps them all), and ``"type": "object"`` beside ``properties`` below the root.
     """
     if isinstance(schema, list):
         return [lean_schema(item, output=output, root=False) for item in schema]
@@ -144,7 +147,9 @@ def lean_schema(schema: Any, *, output: bool, root: bool = True) -> Any:
     is_model = "properties" in schema
     stripped: dict[str, Any] = {}
     for key, value in schema.items():
-        if key == "title" or (key == "default" and (output or value in (None, "", [], {}))):
+        if key == "title" or (key == "default" and (output or _means_not_given(value))):
+            continue
+        if not output and key == "maxLength" and value >= GUARD_LENGTH:
             continue
         if key == "additionalProperties" and value is True:
             continue
@@ -159,6 +164,11 @@ def lean_schema(schema: Any, *, output: bool, root: bool = True) -> Any:
         else:
             stripped[key] = lean_schema(value, output=output, root=False)
     return stripped
+
+
+def _means_not_given(value: Any) -> bool:
+    """Defaults the tools read as "not given" (DESIGN: 0 and "" keep schemas free of null)."""
+    return value is None or (value in (0, "", [], {}) and not isinstance(value, bool))
 
 
 def _nullable_as_type_list(schema: dict[str, Any]) -> dict[str, Any]:

@@ -68,9 +68,9 @@ class ToolSpec(Generic[ParamsT, ResultT]):
     open_world: bool = True
 
     def annotations(self) -> dict[str, Any]:
-        """The MCP tool annotations, every hint explicit."""
+        """The MCP tool annotations, every hint explicit. The title is the tool's own
+        ``title`` (which MCP clients prefer); repeating it here would cost every listing."""
         return {
-            "title": self.title,
             "readOnlyHint": self.read_only,
             "destructiveHint": self.destructive,
             "idempotentHint": self.idempotent,

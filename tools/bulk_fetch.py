@@ -39,7 +39,7 @@ class BulkFetchResult(ToolResult):
     issues: list[dict[str, Any]]
     not_found: list[str]
     denied: list[str] = Field(description="Outside the allowed projects.")
-    malformed: list[str] = Field(description="Not issue keys or ids; not fetched.")
+    malformed: list[str]  # not issue keys or ids, so not fetched
 
 
 async def bulk_fetch(ctx: ToolContext, params: BulkFetchParams) -> BulkFetchResult:

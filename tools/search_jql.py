@@ -26,7 +26,7 @@ class SearchJqlParams(ToolParams):
     jql: str = Field(description="JQL query.", min_length=1, max_length=MAX_JQL)
     fields: list[str] = Field(
         [],
-        description='Field ids or names ("Story Points"); default: a standard set.',
+        description="Field ids or names; default: a standard set.",
         max_length=200,
     )
     limit: int = Field(20, ge=1, le=MAX_LIMIT, description="Issues per page.")

@@ -427,8 +427,8 @@ SPEC = ToolSpec(
     name="sprint_progress",
     title="Sprint progress",
     description=(
-        "Sprint status: dates, days left, issues by status category, story points, "
-        "percent done, load per assignee, flagged issues."
+        "Sprint status: dates, days left, issues by status category, points, percent done, "
+        "load per assignee, flagged issues."
     ),
     params=SprintProgressParams,
     result=SprintProgressResult,
