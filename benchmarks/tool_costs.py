@@ -120,8 +120,13 @@ class Bench:
         listed = await self.client.list_tools()
         millis = 1000 * (time.perf_counter() - started)
         answer = listed.model_dump_json(by_alias=True, exclude_none=True)
-        # The same answer as a client may re-serialise it (", " and ": "): the larger count.
+        # The same answer as a client may re-serialise it (", " and ": "): the larger count,
+        # whole and as the sum of each tool written alone.
         spaced = json.dumps(listed.model_dump(mode="json", by_alias=True, exclude_none=True))
+        each = sum(
+            tokens(json.dumps(tool.model_dump(mode="json", by_alias=True, exclude_none=True)))
+            for tool in listed.tools
+        )
         count = tokens(answer)
         self.rows.append(
             Row(
@@ -133,9 +138,10 @@ class Bench:
                 millis=millis,
                 error=False,
                 target=f"<= {TOOLS_LIST_TOKENS} tokens",
-                verdict="ok" if tokens(spaced) <= TOOLS_LIST_TOKENS else "MISSED",
+                verdict="ok" if max(count, tokens(spaced)) <= TOOLS_LIST_TOKENS else "MISSED",
                 notes=[
-                    f"{tokens(spaced)} tokens when written with spaces after , and :",
+                    f"{tokens(spaced)} tokens when written with spaces after , and : "
+                    f"({each} as the sum of each tool written so)",
                     *(tool_tokens(tool) for tool in listed.tools),
                 ],
             )

@@ -359,3 +359,16 @@ async def test_count_is_scoped_too(connect: ClientFactory, sandbox_app: Any) -> 
     async with connect(jira_projects=SCOPE) as client:
         data = data_of(await search(client, jql="status = Done", count=True, limit=1))
     assert data["approximate_total"] == len(done_in_scope)
+
+
+async def test_columns_are_named_as_people_know_them(connect: ClientFactory) -> None:
+    """resolutiondate is "resolved", fixVersions "fix versions", in the text and the data."""
+    async with connect(jira_projects=SCOPE) as client:
+        result = await search(
+            client, jql="project = SHOP", fields=["resolutiondate", "fixVersions"], limit=2
+        )
+    data = data_of(result)
+    assert set(data["issues"][0]) == {"key", "resolved", "fix versions"}
+    header = text_of(result).splitlines()[0]
+    assert header.startswith("key|resolved")
+    assert "|fix versions" in header
