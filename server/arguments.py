@@ -20,6 +20,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 SHOWN_CHARS: Final = 40  # a wrong value is quoted up to this length, else described by size
+# Patterns of the tools' parameters, as a person would describe them (a regex helps no one).
+FORMS: Final = {
+    r"^([A-Za-z][A-Za-z0-9_]*)-([1-9][0-9]*)$": "an issue key like PROJ-123",
+    r"^([A-Za-z][A-Za-z0-9_]*)?$": "a project key like PROJ (letters, digits, _)",
+}
 
 
 class ArgumentError(ValueError):
@@ -147,7 +152,9 @@ def _expected(prop: dict[str, Any]) -> str:
             k: v for k, v in prop.items() if k != "anyOf"
         }
     kind = prop.get("type")
-    if kind == "string":
+    if kind == "string" and prop.get("pattern") in FORMS:
+        text = FORMS[prop["pattern"]]
+    elif kind == "string":
         text = "a string"
         if prop.get("minLength"):
             text = "a non-empty string"

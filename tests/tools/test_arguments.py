@@ -100,3 +100,14 @@ async def test_a_list_sent_as_json_text_still_works(connect: ClientFactory) -> N
         result = await client.call_tool("bulk_fetch", {"keys": '["SHOP-1"]'})
     assert not result.is_error, text_of(result)
     assert "SHOP-1" in text_of(result)
+
+
+async def test_a_malformed_key_is_described_not_shown_as_a_regex(connect: ClientFactory) -> None:
+    """transition(key="nope") asks for an issue key like PROJ-123."""
+    async with connect(jira_projects="SHOP,OPS") as client:
+        result = await client.call_tool("transition", {"key": "nope", "to": "Done"})
+    assert result.is_error
+    assert text_of(result) == (
+        "transition: `key` is 'nope', not in the expected form; "
+        "send an issue key like PROJ-123 (Issue key)."
+    )
