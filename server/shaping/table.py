@@ -112,7 +112,7 @@ def _moment_format(column: str, rows: Sequence[Mapping[str, object]]) -> _Moment
 
 
 def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return _strftime(day, "%-d %b %Y")
 
 
 # -- cells and blocks ------------------------------------------------------------------------
@@ -147,9 +147,14 @@ def _scalar(value: object) -> str:
     return str(value)
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _strftime(value: date, pattern: str) -> str:
-    # %-d (day without a leading zero) is not portable; the day is formatted here instead.
-    return value.strftime(pattern.replace("%-d", str(value.day)))
+    # %-d (day without a leading zero) is not portable and %b follows the process locale;
+    # both are filled in here, so the text is the same on every machine.
+    month = MONTHS[value.month - 1]
+    return value.strftime(pattern.replace("%-d", str(value.day)).replace("%b", month))
 
 
 def _is_block_column(column: str, rows: Sequence[Mapping[str, object]]) -> bool:
