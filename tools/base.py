@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,6 +34,8 @@ class ToolParams(BaseModel):
     """Base of every tool's input: unknown arguments are refused, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+    # List parameters that may be split over several calls when too long (named in errors).
+    splittable: ClassVar[tuple[str, ...]] = ()
 
 
 class ToolResult(BaseModel):
@@ -66,9 +68,9 @@ class ToolSpec(Generic[ParamsT, ResultT]):
     open_world: bool = True
 
     def annotations(self) -> dict[str, Any]:
-        """The MCP tool annotations, every hint explicit."""
+        """The MCP tool annotations, every hint explicit. The title is the tool's own
+        ``title`` (which MCP clients prefer); repeating it here would cost every listing."""
         return {
-            "title": self.title,
             "readOnlyHint": self.read_only,
             "destructiveHint": self.destructive,
             "idempotentHint": self.idempotent,

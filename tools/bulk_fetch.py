@@ -1,9 +1,10 @@
 """bulk_fetch: many issues by key or id in one call, in the order asked.
 
-Keys are checked and deduplicated first; a malformed key is refused by name (a typo should be
-fixed, not reported as missing). The gateway denies keys of projects outside the scope before
-any request, denies issues Jira returns from such projects, and sends batches of 100
-concurrently within the shared rate limiter; each finished batch is reported as progress.
+Keys are checked and deduplicated first; malformed keys are listed by name in the result (a
+typo should be fixed, not reported as missing) while the well-formed ones are fetched. The
+gateway denies keys of projects outside the scope before any request, denies issues Jira
+returns from such projects, and sends batches of 100 concurrently within the shared rate
+limiter; each finished batch is reported as progress.
 """
 
 from __future__ import annotations
@@ -18,15 +19,18 @@ from tools.fields import issue_row, resolve_fields, table
 
 MAX_KEYS: Final = 1000
 SHOWN_BAD_KEYS: Final = 10
+SHOWN_KEY_CHARS: Final = 40
 
 
 class BulkFetchParams(ToolParams):
     """Input of bulk_fetch."""
 
+    splittable = ("keys",)
+
     keys: list[str] = Field(
         description="Issue keys (PROJ-123) or ids.", min_length=1, max_length=MAX_KEYS
     )
-    fields: list[str] | None = Field(None, description="As in search_jql.", max_length=200)
+    fields: list[str] = Field([], description="As in search_jql.", max_length=200)
 
 
 class BulkFetchResult(ToolResult):
@@ -35,11 +39,12 @@ class BulkFetchResult(ToolResult):
     issues: list[dict[str, Any]]
     not_found: list[str]
     denied: list[str] = Field(description="Outside the allowed projects.")
+    malformed: list[str]  # not issue keys or ids, so not fetched
 
 
 async def bulk_fetch(ctx: ToolContext, params: BulkFetchParams) -> BulkFetchResult:
     """Check the keys, resolve the fields, fetch in concurrent batches of 100."""
-    keys = _checked_keys(params.keys)
+    keys, malformed = _checked_keys(params.keys)
     selection = await resolve_fields(
         params.fields,
         default=ctx.settings.jira_default_fields,
@@ -62,20 +67,29 @@ async def bulk_fetch(ctx: ToolContext, params: BulkFetchParams) -> BulkFetchResu
         issues=[issue_row(issue, selection, limit) for issue in found.issues],
         not_found=found.not_found,
         denied=found.denied,
+        malformed=malformed,
     )
 
 
-def _checked_keys(keys: list[str]) -> list[str]:
-    """Keys upper-cased and deduplicated in order; ToolInputError names any malformed one."""
-    cleaned = list(dict.fromkeys(key.strip().upper() for key in keys))
-    bad = [key for key in cleaned if not (ISSUE_KEY.match(key) or ISSUE_ID.match(key))]
-    if bad:
+def _checked_keys(keys: list[str]) -> tuple[list[str], list[str]]:
+    """Well-formed keys (upper-cased, deduplicated, in order) and the malformed ones as given;
+    ToolInputError when no key is well-formed, as there is nothing to fetch."""
+    good: list[str] = []
+    bad: list[str] = []
+    for key in dict.fromkeys(key.strip() for key in keys):
+        upper = key.upper()
+        if ISSUE_KEY.match(upper) or ISSUE_ID.match(upper):
+            good.append(upper)
+        else:  # shown as given, cut: a wrong "key" may be a pasted paragraph
+            bad.append(key if len(key) <= SHOWN_KEY_CHARS else key[:SHOWN_KEY_CHARS] + "…")
+    good = list(dict.fromkeys(good))
+    if not good:
         shown = ", ".join(repr(key) for key in bad[:SHOWN_BAD_KEYS])
         more = f" and {len(bad) - SHOWN_BAD_KEYS} more" if len(bad) > SHOWN_BAD_KEYS else ""
         raise ToolInputError(
             f"Not issue keys: {shown}{more}. Use keys like PROJ-123 or numeric issue ids."
         )
-    return cleaned
+    return good, bad
 
 
 def render_bulk(result: BulkFetchResult) -> str:
@@ -87,6 +101,12 @@ def render_bulk(result: BulkFetchResult) -> str:
         lines.append(
             f"denied, outside the allowed projects ({len(result.denied)}): "
             + ", ".join(result.denied)
+        )
+    if result.malformed:
+        lines.append(
+            f"malformed, not issue keys, not fetched ({len(result.malformed)}): "
+            + ", ".join(result.malformed)
+            + ". Use keys like PROJ-123 or numeric issue ids."
         )
     return "\n".join(lines)
 

@@ -13,7 +13,7 @@ from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, Tool
 from tools.dedupe import create_once, new_request_id, with_request_id
 from tools.resolve import (
     account_id,
-    default_project,
+    chosen_project,
     field_id,
     field_value,
     issue_type,
@@ -42,7 +42,9 @@ class CreateIssueParams(ToolParams):
     """What the model may ask of create_issue (empty means not given)."""
 
     summary: str = Field(min_length=1, max_length=255, description="One-line title.")
-    project: str = Field("", max_length=255, description="Project key; default: first allowed.")
+    project: str = Field(
+        "", max_length=255, description="Project key; needed unless one is allowed."
+    )
     issue_type: str = Field("Task", min_length=1, max_length=100, description="Issue type name.")
     description: str = Field("", max_length=32_000, description="Body, in Markdown.")
     priority: str = Field("", max_length=100, description="Priority name, e.g. High.")
@@ -72,7 +74,9 @@ class CreateIssueResult(ToolResult):
 async def create_issue(ctx: ToolContext, params: CreateIssueParams) -> CreateIssueResult:
     """Resolve every name, check required fields, then create once (or show the request)."""
     gateway = ctx.gateway
-    project = default_project(gateway, params.project)
+    project = await chosen_project(
+        gateway, params.project, "Name the project to create the issue in (project=KEY)."
+    )
     itype = await issue_type(gateway, project, params.issue_type)
     screen = await _create_screen(gateway, project, str(itype["id"]))
     where = f"create ({itype.get('name')} in {project})"
@@ -171,9 +175,8 @@ SPEC = ToolSpec(
     name="create_issue",
     title="Create issue",
     description=(
-        "Create a Jira issue. Names are resolved (type, priority, assignee, fields); "
-        "description is Markdown; dry_run shows the request and missing required fields. "
-        "A lost answer is settled by lookup: never a duplicate."
+        "Create an issue; type, priority, assignee and fields by name. dry_run shows the "
+        "request and missing required fields. Never creates a duplicate."
     ),
     params=CreateIssueParams,
     result=CreateIssueResult,

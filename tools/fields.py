@@ -35,8 +35,20 @@ SYSTEM_FIELDS: Final = {
 }  # fmt: skip
 # Every row starts with the key anyway; these names would only add an empty column.
 KEY_FIELDS: Final = frozenset({"key", "issuekey", "id"})
-# Column names for system fields whose id reads badly in a table header.
-SHORT_LABELS: Final = {"issuetype": "type", "resolutiondate": "resolved", "duedate": "due"}
+# Column names for system fields whose id is not what people call them (Jira's UI names).
+SHORT_LABELS: Final = {
+    "issuetype": "type",
+    "resolutiondate": "resolved",
+    "duedate": "due",
+    "fixVersions": "fix versions",
+    "versions": "affects versions",
+    "issuelinks": "links",
+    "statuscategorychangedate": "status changed",
+    "lastViewed": "last viewed",
+    "timeoriginalestimate": "original estimate",
+    "timeestimate": "remaining estimate",
+    "timespent": "time spent",
+}
 _CUSTOM_ID: Final = re.compile(r"^customfield_(\d+)$", re.IGNORECASE)
 _CLAUSE_ID: Final = re.compile(r"^cf\[(\d+)\]$", re.IGNORECASE)
 

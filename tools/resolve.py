@@ -23,8 +23,10 @@ RICH_TEXT_CUSTOM = ":textarea"
 
 
 def listing(names: Iterable[str]) -> str:
-    """Choices as one short line: `A, B, C` (cut after MAX_CHOICES)."""
+    """Choices as one short line: `A, B, C` (cut after MAX_CHOICES); `none` when there are none."""
     unique = list(dict.fromkeys(n for n in names if n))
+    if not unique:
+        return "none"
     shown = ", ".join(unique[:MAX_CHOICES])
     more = len(unique) - MAX_CHOICES
     return f"{shown}, ... ({more} more)" if more > 0 else shown
@@ -57,13 +59,16 @@ def pick(
     raise ToolInputError(f"{what.capitalize()} {wanted!r} is ambiguous. Choices: {choices}.")
 
 
-def default_project(gateway: JiraGateway, project: str) -> str:
-    """The project key to write to: the one named, else the first allowed project."""
-    if not project.strip():
-        if not gateway.scope.projects:
-            raise ToolInputError("Name the project (its key, like PROJ) to create the issue in.")
+async def chosen_project(gateway: JiraGateway, project: str, ask: str) -> str:
+    """The project key named, else the only allowed project; with several (or no scope), a
+    ToolInputError that says ``ask`` and lists the projects to choose from (keys and names)."""
+    if project.strip():
+        return project.strip().upper()
+    if len(gateway.scope.projects) == 1:
         return gateway.scope.projects[0]
-    return project.strip().upper()
+    found = await gateway.meta.projects()
+    choices = listing(f"{p.get('key')} ({p.get('name') or p.get('key')})" for p in found)
+    raise ToolInputError(f"{ask} Projects: {choices}.")
 
 
 async def issue_type(gateway: JiraGateway, project: str, name: str) -> Mapping[str, Any]:
@@ -186,9 +191,7 @@ def missing_required(screen: Mapping[str, Mapping[str, Any]], given: Iterable[st
     for fid, meta in screen.items():
         if fid in have or not meta.get("required") or meta.get("hasDefaultValue"):
             continue
-        allowed = listing(
-            label_of(v) for v in meta.get("allowedValues") or [] if isinstance(v, Mapping)
-        )
+        options = [label_of(v) for v in meta.get("allowedValues") or [] if isinstance(v, Mapping)]
         name = f"{meta.get('name') or fid} ({fid})"
-        missing.append(f"{name}: {allowed}" if allowed else name)
+        missing.append(f"{name}: {listing(options)}" if any(options) else name)
     return missing

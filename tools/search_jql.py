@@ -24,12 +24,14 @@ class SearchJqlParams(ToolParams):
     """Input of search_jql."""
 
     jql: str = Field(description="JQL query.", min_length=1, max_length=MAX_JQL)
-    fields: list[str] | None = Field(
-        None, description='Field ids or names ("Story Points").', max_length=200
+    fields: list[str] = Field(
+        [],
+        description="Field ids or names; default: a standard set.",
+        max_length=200,
     )
     limit: int = Field(20, ge=1, le=MAX_LIMIT, description="Issues per page.")
-    page_token: str | None = Field(
-        None, description="next_page_token of the same query.", max_length=MAX_TOKEN
+    page_token: str = Field(
+        "", description="next_page_token of the same query.", max_length=MAX_TOKEN
     )
     count: bool = Field(False, description="Add approximate_total.")
 
@@ -103,8 +105,8 @@ SPEC = ToolSpec(
     name="search_jql",
     title="Search issues (JQL)",
     description=(
-        "Search issues with JQL, one page per call. The query is checked and limited to the "
-        "allowed projects. Without `fields`, the server's default fields come back."
+        "Search issues with JQL, one page per call; the query is checked and limited to the "
+        "allowed projects."
     ),
     params=SearchJqlParams,
     result=SearchJqlResult,

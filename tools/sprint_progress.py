@@ -41,7 +41,7 @@ class SprintProgressParams(ToolParams):
         "",
         max_length=20,
         pattern=r"^([A-Za-z][A-Za-z0-9_]*)?$",
-        description="Project key: its scrum board's active sprint. Default: first allowed.",
+        description="Project key: its scrum board's active sprint; needed unless one is allowed.",
     )
 
 
@@ -113,7 +113,7 @@ async def _locate_and_read(
         config = await agile.board_config(board_id) if isinstance(board_id, int) else None
         estimation = config.estimation_field if config else None
         return sprint, estimation, await _sprint_issues(ctx, int(sprint["id"]), estimation)
-    board_id = params.board_id or await _scrum_board(ctx, _project(ctx, params))
+    board_id = params.board_id or await _scrum_board(ctx, await _project(ctx, params))
     config = await agile.board_config(board_id)
     if config.board_type != "scrum":
         raise ToolInputError(
@@ -147,12 +147,13 @@ def _sprint_of(issue: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _project(ctx: ToolContext, params: SprintProgressParams) -> str:
-    if params.project:
-        return params.project.upper()
-    if ctx.gateway.scope.enabled:
-        return ctx.gateway.scope.projects[0]
-    raise ToolInputError("Name a project (or pass board_id or sprint_id).")
+async def _project(ctx: ToolContext, params: SprintProgressParams) -> str:
+    from tools.resolve import chosen_project  # noqa: PLC0415  # only this path needs it
+
+    ask = (
+        "Name the project whose active sprint to show (project=KEY), or pass board_id or sprint_id."
+    )
+    return await chosen_project(ctx.gateway, params.project, ask)
 
 
 async def _scrum_board(ctx: ToolContext, project: str) -> int:
@@ -457,8 +458,8 @@ SPEC = ToolSpec(
     name="sprint_progress",
     title="Sprint progress",
     description=(
-        "Sprint status: dates, days left, issues by status category, story points, "
-        "percent done, load per assignee, flagged issues."
+        "Sprint status: dates, days left, issues by status category, points, percent done, "
+        "load per assignee, flagged issues."
     ),
     params=SprintProgressParams,
     result=SprintProgressResult,

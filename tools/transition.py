@@ -50,7 +50,7 @@ class TransitionResult(ToolResult):
     key: str
     from_status: str
     to_status: str
-    transition: str = Field("", description="Empty when already there.")
+    transition: str = ""  # empty when the issue was already there
     changed: bool
     dry_run: bool = False
     request: dict[str, Any] = Field(default_factory=dict)
@@ -220,9 +220,8 @@ SPEC = ToolSpec(
     name="transition",
     title="Transition issue",
     description=(
-        "Move an issue to a status (`to`: status or transition name, any case), with "
-        "resolution, Markdown comment and screen fields. Lists what is missing or available; "
-        "already there: no write. dry_run shows the request."
+        "Move an issue to a status (with resolution, comment, screen fields); says what is "
+        "missing or possible. dry_run shows the request."
     ),
     params=TransitionParams,
     result=TransitionResult,

@@ -20,6 +20,7 @@ class MetaApi:
         self._deployment: Deployment | None = None
         self._fields: tuple[float, list[dict[str, Any]]] | None = None
         self._createmeta: dict[tuple[str, str], tuple[float, Json]] = {}
+        self._projects: tuple[float, list[dict[str, Any]]] | None = None
 
     async def server_info(self) -> dict[str, Any]:
         """``GET /rest/api/2/serverInfo`` (v2 exists on Cloud and Data Center alike)."""
@@ -90,6 +91,17 @@ class MetaApi:
         if not isinstance(data, dict):
             raise InvalidResponse(f"Jira's answer for project {key} was not an object.")
         return data
+
+    async def projects(self) -> list[dict[str, Any]]:
+        """The projects the account can see in the scope (``GET /rest/api/3/project``),
+        cached for FIELD_TTL: tools list them when a call must name one."""
+        now = self.http.clock.monotonic()
+        if self._projects is None or now - self._projects[0] >= FIELD_TTL:
+            data = await self.http.request("GET", "/rest/api/3/project")
+            if not isinstance(data, list):
+                raise InvalidResponse("Jira's project list was not a list.")
+            self._projects = (now, [item for item in data if isinstance(item, dict)])
+        return self._projects[1]  # the guard has already dropped projects outside the scope
 
     async def _cached(self, key: tuple[str, str], path: str) -> Json:
         now = self.http.clock.monotonic()

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 ISSUE_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)-([1-9][0-9]*)$")
 ISSUE_ID = re.compile(r"^[1-9][0-9]{0,17}$")
-HIDDEN = "[outside the allowed projects]"
+HIDDEN = "(outside scope)"
 
 
 class ProjectScope:

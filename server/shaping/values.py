@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TypeAlias
 
 from server.adf import adf_to_markdown
 from server.shaping.text import truncate
 
-FlatValue: TypeAlias = str | int | float | bool | list[str] | None
+# Times are UTC datetimes and due dates are dates: typed in the structured content (ISO 8601
+# with its zone), and written compactly by the table. A comment is a record, not a string.
+FlatScalar: TypeAlias = str | int | float | bool | datetime | date | None
+FlatRecord: TypeAlias = dict[str, FlatScalar]
+FlatValue: TypeAlias = FlatScalar | list[str] | list[FlatRecord]
 
 _DATETIME_FIELDS = frozenset(
     {"updated", "created", "resolutiondate", "lastViewed", "statuscategorychangedate"}
@@ -28,8 +32,9 @@ _NOISE_KEYS = frozenset({"self", "avatarUrls", "iconUrl", "expand", "statusCateg
 
 def flatten_value(field_id: str, value: object, *, text_limit: int) -> FlatValue:
     """The plain form of one field: names for statuses and users, keys for projects and
-    parents, `YYYY-MM-DD HH:MM` (UTC) for times, Markdown for rich text cut at `text_limit`,
-    lists of names for multi-value fields, and None for an empty field."""
+    parents, UTC datetimes for times (to the second), dates for due dates, Markdown for rich
+    text cut at `text_limit`, lists of names for multi-value fields, comments as records
+    (author, created, body), and None for an empty field."""
     if value is None or value in ("", [], {}):
         return None
     # Tools never return more than JIRA_TEXT_LIMIT characters of one field, so the rest is
@@ -46,25 +51,33 @@ def flatten_value(field_id: str, value: object, *, text_limit: int) -> FlatValue
     return truncate(str(value), text_limit, hint=hint)
 
 
-def _string(field_id: str, value: str, text_limit: int, hint: str) -> str:
+def _string(field_id: str, value: str, text_limit: int, hint: str) -> str | datetime | date:
     if field_id in _DATE_FIELDS:
-        return value[:10]
+        return _date(value)
     if field_id in _DATETIME_FIELDS or _JIRA_DATETIME.fullmatch(value):
-        return _utc_minutes(value)
+        return _utc_moment(value)
     sprint = _LEGACY_SPRINT.search(value) if "Sprint@" in value else None
     if sprint:
         return sprint.group(1)
     return truncate(value, text_limit, hint=hint)
 
 
-def _utc_minutes(value: str) -> str:
+def _utc_moment(value: str) -> datetime | str:
+    """A Jira time in UTC, to the second; a time without a zone is left as Jira wrote it."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%d %H:%M")
+    if moment.tzinfo is None:
+        return value
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _date(value: str) -> date | str:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return value
 
 
 def _mapping(field_id: str, value: Mapping[str, object], text_limit: int, hint: str) -> FlatValue:
@@ -99,7 +112,7 @@ def _name_of(value: Mapping[str, object]) -> str | None:
     return None
 
 
-def _list(field_id: str, values: list[object], text_limit: int, hint: str) -> list[str] | None:
+def _list(field_id: str, values: list[object], text_limit: int, hint: str) -> FlatValue:
     if field_id == "issuelinks":
         return [_issue_link(link) for link in values if isinstance(link, Mapping)] or None
     if field_id == "comment":
@@ -109,7 +122,7 @@ def _list(field_id: str, values: list[object], text_limit: int, hint: str) -> li
         if isinstance(item, Mapping):
             flat.append(_name_of(item) or truncate(_compact_json(item), text_limit, hint=hint))
         elif isinstance(item, str):
-            flat.append(_string(field_id, item, text_limit, hint))
+            flat.append(str(_string(field_id, item, text_limit, hint)))
         elif item is not None:
             flat.append(str(item))
     return flat or None
@@ -126,19 +139,25 @@ def _issue_link(link: Mapping[str, object]) -> str:
     return _compact_json(link)
 
 
-def _comments(comments: object, text_limit: int, hint: str) -> list[str] | None:
-    """Each comment as `author, YYYY-MM-DD HH:MM: text`, its text cut at `text_limit`."""
-    lines: list[str] = []
+def _comments(comments: object, text_limit: int, hint: str) -> list[FlatRecord] | None:
+    """Each comment as `{author, created, body}`, its body (Markdown) cut at `text_limit`."""
+    records: list[FlatRecord] = []
     for comment in comments if isinstance(comments, list) else []:
         if not isinstance(comment, Mapping):
             continue
         author = comment.get("author")
         who = _name_of(author) if isinstance(author, Mapping) else None
-        when = _utc_minutes(str(comment.get("created") or ""))
+        created = comment.get("created")
         body = comment.get("body")
         text = adf_to_markdown(body) if isinstance(body, Mapping) else str(body or "")
-        lines.append(f"{who or 'unknown'}, {when}: {truncate(text, text_limit, hint=hint)}")
-    return lines or None
+        records.append(
+            {
+                "author": who or "unknown",
+                "created": _utc_moment(created) if isinstance(created, str) else None,
+                "body": truncate(text, text_limit, hint=hint),
+            }
+        )
+    return records or None
 
 
 def _compact_json(value: object) -> str:

@@ -53,6 +53,7 @@ CALLS: dict[str, Call] = {
     "meta.search_users": lambda g: g.meta.search_users("a"),
     "meta.priorities": lambda g: g.meta.priorities(),
     "meta.project": lambda g: g.meta.project("SHOP"),
+    "meta.projects": lambda g: g.meta.projects(),
     "agile.boards": lambda g: g.agile.boards("SHOP"),
     "agile.board": lambda g: g.agile.board(1),
     "agile.board_config": lambda g: g.agile.board_config(1),

@@ -1,5 +1,6 @@
 """flatten_value: each kind of Jira field becomes the one plain value the model needs."""
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -34,13 +35,26 @@ def test_users_become_display_names() -> None:
     assert _flat("customfield_10100", [user("a", "Ann"), user("b", "Bo")]) == ["Ann", "Bo"]
 
 
-def test_times_are_utc_minutes_and_due_date_stays_a_date() -> None:
-    """Jira's offset timestamps become `YYYY-MM-DD HH:MM` in UTC; duedate is left alone."""
-    assert _flat("updated", "2025-11-20T09:14:27.318+0100") == "2025-11-20 08:14"
-    assert _flat("created", "2025-12-31T23:30:00.000-0200") == "2026-01-01 01:30"
-    assert _flat("resolutiondate", "2025-01-02T03:04:05.000+0000") == "2025-01-02 03:04"
-    assert _flat("duedate", "2025-12-01") == "2025-12-01"
-    assert _flat("customfield_10200", "2025-11-20T09:14:27.318+0100") == "2025-11-20 08:14"
+def test_times_are_utc_datetimes_and_due_date_is_a_date() -> None:
+    """Jira's offset timestamps become UTC datetimes to the second; duedate becomes a date."""
+    assert _flat("updated", "2025-11-20T09:14:27.318+0100") == datetime(
+        2025, 11, 20, 8, 14, 27, tzinfo=UTC
+    )
+    assert _flat("created", "2025-12-31T23:30:00.000-0200") == datetime(
+        2026, 1, 1, 1, 30, tzinfo=UTC
+    )
+    assert _flat("resolutiondate", "2025-01-02T03:04:05.000+0000") == datetime(
+        2025, 1, 2, 3, 4, 5, tzinfo=UTC
+    )
+    assert _flat("duedate", "2025-12-01") == date(2025, 12, 1)
+    assert _flat("customfield_10200", "2025-11-20T09:14:27.318+0100") == datetime(
+        2025, 11, 20, 8, 14, 27, tzinfo=UTC
+    )
+
+
+def test_a_time_without_zone_is_kept_as_written() -> None:
+    """A time that does not say its zone is not guessed to be UTC."""
+    assert _flat("updated", "2025-11-20T09:14:27") == "2025-11-20T09:14:27"
 
 
 def test_rich_text_becomes_markdown() -> None:
@@ -81,8 +95,8 @@ def test_options_become_their_value() -> None:
     assert _flat("customfield_2", cascading) == "Hardware / Keyboard"
 
 
-def test_comments_show_author_time_and_text() -> None:
-    """The comment field becomes one `author, time: text` entry per comment."""
+def test_comments_become_records_of_author_time_and_text() -> None:
+    """The comment field becomes one {author, created, body} record per comment."""
     comment = {
         "author": user("a", "Emma Richards"),
         "created": "2025-11-19T12:00:00.000+0100",
@@ -90,7 +104,13 @@ def test_comments_show_author_time_and_text() -> None:
             {"type": "paragraph", "content": [{"type": "text", "text": "Reproduced."}]}]},
     }  # fmt: skip
     value = {"comments": [comment], "total": 1, "maxResults": 50, "startAt": 0}
-    assert _flat("comment", value) == ["Emma Richards, 2025-11-19 11:00: Reproduced."]
+    assert _flat("comment", value) == [
+        {
+            "author": "Emma Richards",
+            "created": datetime(2025, 11, 19, 11, 0, tzinfo=UTC),
+            "body": "Reproduced.",
+        }
+    ]
 
 
 def test_issue_links_read_from_this_issue_side() -> None:

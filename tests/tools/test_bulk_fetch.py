@@ -62,8 +62,8 @@ async def test_250_keys_in_one_call_and_three_requests(
     assert [done for done, _ in reports] == [1, 2, 3]
     assert {total for _, total in reports} == {3}
     text = text_of(result)
-    assert text.splitlines()[0] == "key | summary | status | assignee | priority | type | updated"
-    assert [line.split(" | ")[0] for line in text.splitlines()[1:241]] == expected
+    assert text.splitlines()[0].startswith("key|summary|status|assignee|priority|type|updated")
+    assert [line.split("|")[0] for line in text.splitlines()[1:241]] == expected
     assert f"not_found (5): {', '.join(data['not_found'])}" in text
     assert "denied, outside the allowed projects (5)" in text
 
@@ -100,12 +100,29 @@ async def test_numeric_ids_are_accepted(connect: ClientFactory, sandbox_app: Any
     assert data["issues"] == [{"key": "OPS-3", "summary": issue.summary}]
 
 
-async def test_malformed_key_is_refused_by_name(
+async def test_malformed_keys_are_listed_and_the_good_ones_fetched(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
-    """A malformed key is an error naming it and the expected form; nothing is fetched."""
+    """Malformed keys among good ones: the good ones come back, the malformed are named."""
     async with connect(jira_projects=SCOPE) as client:
-        result = await fetch(client, ["SHOP-1", "SHOP 2", "PROJ-", "-3"])
+        result = await fetch(client, ["SHOP-1", "SHOP 2", "PROJ-", "-3", "shop-3"])
+    assert not result.is_error, text_of(result)
+    data = data_of(result)
+    assert [issue["key"] for issue in data["issues"]] == ["SHOP-1", "SHOP-3"]
+    assert data["malformed"] == ["SHOP 2", "PROJ-", "-3"]
+    assert (
+        "malformed, not issue keys, not fetched (3): SHOP 2, PROJ-, -3. "
+        "Use keys like PROJ-123 or numeric issue ids."
+    ) in text_of(result)
+    assert sandbox_config.counters.requests == 1
+
+
+async def test_only_malformed_keys_are_refused_by_name(
+    connect: ClientFactory, sandbox_config: SandboxConfig
+) -> None:
+    """When no key is well-formed, the error names them and the expected form."""
+    async with connect(jira_projects=SCOPE) as client:
+        result = await fetch(client, ["SHOP 2", "PROJ-", "-3"])
     assert result.is_error
     text = text_of(result)
     assert "'SHOP 2', 'PROJ-', '-3'" in text
@@ -121,7 +138,7 @@ async def test_only_sec_keys_cost_no_request(
     async with connect(jira_projects=SCOPE) as client:
         result = await fetch(client, sec)
     data = data_of(result)
-    assert data == {"issues": [], "not_found": [], "denied": sec}
+    assert data == {"issues": [], "not_found": [], "denied": sec, "malformed": []}
     assert "No issues returned." in text_of(result)
     assert sandbox_config.counters.requests == 0
 
@@ -156,3 +173,32 @@ async def test_more_than_1000_keys_are_refused(connect: ClientFactory) -> None:
     async with connect(jira_projects=SCOPE) as client:
         result = await fetch(client, [f"SHOP-{n}" for n in range(1, 1002)])
     assert result.is_error
+
+
+async def test_comments_read_as_blocks_and_hide_other_projects(
+    connect: ClientFactory, sandbox_app: Any
+) -> None:
+    """Comments come as records under their row; a key outside the scope in one is hidden."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from sandbox.site import Comment  # noqa: PLC0415
+
+    site = sandbox_app.state.site
+    issue = site.find_issue("SHOP-1")
+    author = issue.reporter or next(iter(site.users))
+    moment = datetime(2026, 8, 9, 13, 22, tzinfo=UTC)
+    body = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [
+        {"type": "text", "text": "Same as SEC-1, see OPS-1."}]}]}  # fmt: skip
+    issue.comments.append(
+        Comment(id="99001", author=author, body=body, created=moment, updated=moment)
+    )
+    async with connect(jira_projects=SCOPE) as client:
+        result = await fetch(client, ["SHOP-1"], fields=["summary", "comment"])
+    data = data_of(result)
+    record = data["issues"][0]["comment"][-1]
+    assert record["created"] == "2026-08-09T13:22:00Z"
+    assert record["body"] == "Same as (outside scope), see OPS-1."
+    lines = text_of(result).splitlines()
+    assert lines[0] == "key|summary (then comment below each row)"
+    assert lines[-1].endswith("9 Aug 2026 13:22 UTC: Same as (outside scope), see OPS-1.")
+    assert "\\," not in text_of(result)

@@ -15,7 +15,7 @@ from tools.dedupe import REQUEST_PROPERTY
 
 pytestmark = pytest.mark.anyio
 
-SCOPE = "SHOP,OPS"
+SCOPE = "SHOP"  # one allowed project: the default when a call names none
 RICH_MARKDOWN = """# Checkout fails
 
 Paying with **saved cards** fails for *some* users; see [the log](https://example.com/log).
@@ -108,12 +108,27 @@ async def test_every_create_carries_a_fresh_request_id(
     assert all(uuid.UUID(value).version == 4 for value in ids)
 
 
-async def test_project_defaults_to_first_allowed(connect: ClientFactory, sandbox_app: Any) -> None:
-    """Without a project, the issue goes to the first allowed project."""
-    async with connect(jira_projects="OPS,SHOP") as client:
+async def test_project_defaults_to_the_only_allowed_one(connect: ClientFactory) -> None:
+    """Without a project, the issue goes to the one allowed project."""
+    async with connect(jira_projects="OPS") as client:
         result = await client.call_tool("create_issue", {"summary": "Rotate the certificates"})
     key = (result.structured_content or {})["key"]
     assert key.startswith("OPS-")
+
+
+async def test_with_several_allowed_projects_one_must_be_named(
+    connect: ClientFactory, sandbox_app: Any
+) -> None:
+    """SHOP and OPS allowed and no project named: nothing is created, both are listed."""
+    before = snapshot(site_of(sandbox_app))
+    async with connect(jira_projects="OPS,SHOP") as client:
+        result = await client.call_tool("create_issue", {"summary": "Rotate the certificates"})
+    assert result.is_error
+    assert text_of(result).endswith(
+        "Name the project to create the issue in (project=KEY). "
+        "Projects: SHOP (Webshop), OPS (Operations)."
+    )
+    assert snapshot(site_of(sandbox_app)) == before
 
 
 async def test_fields_by_name_are_resolved(connect: ClientFactory, sandbox_app: Any) -> None:
@@ -264,3 +279,11 @@ async def test_nothing_reaches_a_forbidden_project(
     assert "outside the allowed projects" in text_of(result)
     assert snapshot(site, "SEC") == sec_before
     assert len(snapshot(site)) == count_before
+
+
+def test_an_empty_list_of_choices_reads_none() -> None:
+    """An error listing choices says "none" when there are none, not an empty string."""
+    from tools.resolve import listing  # noqa: PLC0415
+
+    assert listing([]) == "none"
+    assert listing(["A", "", "B", "A"]) == "A, B"

@@ -123,7 +123,7 @@ async def test_shop_issues_in_a_sec_sprint_do_not_show_it(
     for issue in moved:
         issue.sprints = [SEC_SPRINT]
     async with connect(jira_projects=SCOPE) as client:
-        progress = await client.call_tool("sprint_progress", {})
+        progress = await client.call_tool("sprint_progress", {"project": "SHOP"})
         search = await client.call_tool(
             "search_jql",
             {"jql": f"key in ({', '.join(i.key for i in moved)})", "fields": ["Sprint"]},

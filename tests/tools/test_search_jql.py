@@ -41,16 +41,19 @@ def data_of(result: CallToolResult) -> dict[str, Any]:
 async def test_default_search_is_a_compact_table(
     connect: ClientFactory, sandbox_app: Any, sandbox_config: SandboxConfig
 ) -> None:
-    """20 SHOP issues: one request, a header, one short line per issue, a next page token."""
+    """20 SHOP issues: one request, a header, one short line per issue, a next page token;
+    times are dates in the text (UTC, said in the header) and full UTC times in the data."""
     async with connect(jira_projects=SCOPE) as client:
         result = await search(client, jql="project = SHOP ORDER BY key")
     data = data_of(result)
     lines = text_of(result).splitlines()
-    assert lines[0] == "key | summary | status | assignee | priority | type | updated"
+    assert lines[0].startswith("key|summary|status|assignee|priority|type|updated (")
+    assert lines[0].endswith("UTC)")
     rows = lines[1:21]
-    assert [row.split(" | ")[0] for row in rows] == [issue["key"] for issue in data["issues"]]
+    assert [row.split("|")[0] for row in rows] == [issue["key"] for issue in data["issues"]]
     assert len(data["issues"]) == 20
-    assert sum(len(row.encode()) + 1 for row in rows) / len(rows) <= 120
+    assert sum(len(row.encode()) + 1 for row in rows) / len(rows) <= 85
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", data["issues"][0]["updated"])
     assert set(data["issues"][0]) == {
         "key", "summary", "status", "assignee", "priority", "type", "updated"
     }  # fmt: skip
@@ -260,10 +263,10 @@ async def test_unknown_field_answers_with_close_matches(
 async def test_only_the_asked_fields_come_back(connect: ClientFactory) -> None:
     """Asking for status returns key and status only (the project the scope adds stays out)."""
     async with connect(jira_projects=SCOPE) as client:
-        result = await search(client, jql="project = OPS", fields=["status"], limit=3)
+        result = await search(client, jql="project = OPS", fields=["status"], limit=2)
     data = data_of(result)
     assert all(set(issue) == {"key", "status"} for issue in data["issues"])
-    assert text_of(result).splitlines()[0] == "key | status"
+    assert text_of(result).splitlines()[0] == "key|status"
 
 
 async def test_all_fields_are_refused(
@@ -356,3 +359,16 @@ async def test_count_is_scoped_too(connect: ClientFactory, sandbox_app: Any) -> 
     async with connect(jira_projects=SCOPE) as client:
         data = data_of(await search(client, jql="status = Done", count=True, limit=1))
     assert data["approximate_total"] == len(done_in_scope)
+
+
+async def test_columns_are_named_as_people_know_them(connect: ClientFactory) -> None:
+    """resolutiondate is "resolved", fixVersions "fix versions", in the text and the data."""
+    async with connect(jira_projects=SCOPE) as client:
+        result = await search(
+            client, jql="project = SHOP", fields=["resolutiondate", "fixVersions"], limit=2
+        )
+    data = data_of(result)
+    assert set(data["issues"][0]) == {"key", "resolved", "fix versions"}
+    header = text_of(result).splitlines()[0]
+    assert header.startswith("key|resolved")
+    assert "|fix versions" in header

@@ -98,9 +98,9 @@ def assert_matches(result: dict[str, Any], want: dict[str, Any]) -> None:
 async def test_default_is_the_active_sprint_of_the_first_projects_board(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
-    """With no arguments, the active SHOP sprint is reported and every figure is exact."""
+    """With SHOP the only allowed project, no arguments report its active sprint, exactly."""
     site = site_of(sandbox_app)
-    async with connect(jira_projects="SHOP,OPS") as client:
+    async with connect(jira_projects="SHOP") as client:
         result = await client.call_tool("sprint_progress", {})
     assert not result.is_error, text_of(result)
     data = result.structured_content
@@ -164,17 +164,17 @@ async def test_text_is_compact_with_header_tables_and_blocked_list(
     """The text names the sprint, days left and percent, then small tables, under 2 KB."""
     site = site_of(sandbox_app)
     async with connect(jira_projects="SHOP,OPS") as client:
-        result = await client.call_tool("sprint_progress", {})
+        result = await client.call_tool("sprint_progress", {"project": "SHOP"})
     text = text_of(result)
     assert len(text.encode()) <= 2048, len(text.encode())
     lines = text.splitlines()
     assert site.sprints[ACTIVE_SHOP_SPRINT].name in lines[0]
     assert "days left" in lines[0]
     assert "% done by points" in text
-    assert "category | issues | points" in lines
-    assert "assignee | issues | done | points | done_points" in lines
+    assert "category|issues|points" in lines
+    assert "assignee|issues|done|points|done_points" in lines
     for key in expected_figures(site, ACTIVE_SHOP_SPRINT)["flagged"]:
-        assert any(line.startswith(f"{key} | ") for line in lines)
+        assert any(line.startswith(f"{key}|") for line in lines)
     assert "{" not in text
 
 
@@ -249,7 +249,7 @@ async def test_sec_issue_put_in_a_shop_sprint_is_not_counted(
     intruder.sprints = [ACTIVE_SHOP_SPRINT]
     intruder.flagged = True
     async with connect(jira_projects="SHOP,OPS") as client:
-        result = await client.call_tool("sprint_progress", {})
+        result = await client.call_tool("sprint_progress", {"project": "SHOP"})
     assert result.structured_content is not None
     assert_matches(result.structured_content, expected_figures(site, ACTIVE_SHOP_SPRINT))
     assert "SEC-" not in text_of(result)
@@ -270,11 +270,27 @@ async def test_kanban_project_and_board_explain_there_are_no_sprints(
 
 
 async def test_without_a_scope_a_project_must_be_named(connect: ClientFactory) -> None:
-    """With no allowed-project list there is no default project; the error says what to pass."""
+    """With no allowed-project list there is no default project; the error lists them."""
     async with connect() as client:
         result = await client.call_tool("sprint_progress", {})
     assert result.is_error
-    assert "Name a project" in text_of(result)
+    text = text_of(result)
+    assert "Name the project" in text
+    assert "board_id or sprint_id" in text
+    assert "Projects: SHOP (Webshop), OPS (Operations), SEC (Security Incidents)." in text
+
+
+async def test_with_several_allowed_projects_the_choices_are_listed(
+    connect: ClientFactory, sandbox_config: SandboxConfig
+) -> None:
+    """SHOP and OPS allowed and no project named: the allowed ones are listed, SEC is not."""
+    async with connect(jira_projects="SHOP,OPS") as client:
+        result = await client.call_tool("sprint_progress", {})
+    assert result.is_error
+    text = text_of(result)
+    assert text.endswith("Projects: SHOP (Webshop), OPS (Operations).")
+    assert "SEC" not in text
+    assert sandbox_config.counters.requests == 1
 
 
 async def test_future_sprint_has_no_dates_and_nothing_done(

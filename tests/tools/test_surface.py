@@ -93,7 +93,6 @@ async def test_every_tool_has_a_title_and_all_four_hints(connect: ClientFactory)
     for tool in (await list_tools(connect)).tools:
         assert tool.title, f"{tool.name} has no title"
         assert tool.annotations is not None, f"{tool.name} has no annotations"
-        assert tool.annotations.title, f"{tool.name}'s annotations have no title"
         hints = tool.annotations.model_dump(by_alias=True, exclude_none=True)
         missing = [hint for hint in HINTS if not isinstance(hints.get(hint), bool)]
         assert not missing, f"{tool.name} lacks {missing}"
@@ -170,3 +169,20 @@ async def test_tools_list_fits_in_ten_kilobytes(connect: ClientFactory) -> None:
     size = len(listed.model_dump_json(by_alias=True, exclude_none=True).encode())
     print(f"tools/list: {size} bytes for {len(listed.tools)} tools")
     assert size <= MAX_TOOLS_LIST_BYTES, f"tools/list is {size} bytes"
+
+
+async def test_fields_advertise_the_configured_maximum(connect: ClientFactory) -> None:
+    """`fields` advertises JIRA_MAX_FIELDS items, the limit the server applies, not 200."""
+    listed = await list_tools(connect, jira_max_fields=7)
+    for tool in listed.tools:
+        fields = tool.input_schema.get("properties", {}).get("fields", {})
+        if fields.get("type") == "array":
+            assert fields["maxItems"] == 7, tool.name
+
+
+async def test_output_schemas_are_inline_and_lean(connect: ClientFactory) -> None:
+    """Output schemas carry no $defs, titles, output defaults or `additionalProperties: true`."""
+    for tool in (await list_tools(connect)).tools:
+        text = json.dumps(tool.output_schema)
+        for noise in ('"$defs"', '"$ref"', '"title"', '"default"', '"additionalProperties": true'):
+            assert noise not in text, (tool.name, noise)
