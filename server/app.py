@@ -65,6 +65,8 @@ class GatewayServer(MCPServer):
     # maxItems that tools/list advertises for list parameters whose limit is a setting
     # (`fields`: JIRA_MAX_FIELDS), not the model's static ceiling.
     item_limits: dict[str, int]
+    # Refusals here can echo what the caller sent, so they pass the one redactor too.
+    redactor: Redactor
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
         """Refuse arguments the tool does not take or cannot use, each with one sentence the
@@ -73,15 +75,17 @@ class GatewayServer(MCPServer):
         unknown = sorted(set(arguments) - set(known)) if known is not None else []
         if unknown:
             raise ToolError(
-                f"{name} does not take {', '.join(unknown)}; "
-                f"its parameters are {', '.join(known or ())}."
+                self.redactor.scrub_text(
+                    f"{name} does not take {', '.join(unknown)}; "
+                    f"its parameters are {', '.join(known or ())}."
+                )
             )
         model = self.models.get(name)
         if model is not None:
             try:
                 arguments = check_arguments(name, model, arguments or {})
             except ArgumentError as exc:
-                raise ToolError(str(exc)) from None
+                raise ToolError(self.redactor.scrub_text(str(exc))) from None
         return await super().call_tool(name, arguments, context)
 
     async def list_tools(self) -> list[MCPTool]:
@@ -212,6 +216,7 @@ def build_server(
         lifespan=lifespan,
     )
     redactor = Redactor(settings.secret_forms())
+    mcp.redactor = redactor
     mcp.parameters = {}
     mcp.models = {}
     mcp.item_limits = {"fields": settings.jira_max_fields}

@@ -89,3 +89,13 @@ async def test_description_cut_inside_the_token_shows_none_of_it(
     # so only scrubbing before the cut hides them.
     _assert_hidden(text, size=6)
     _assert_hidden(structured, size=6)
+
+
+async def test_argument_refusals_do_not_echo_the_token(connect: ClientFactory) -> None:
+    """An argument error that repeats what was sent (a name, a value) shows no token."""
+    async with connect(jira_email=EMAIL, jira_api_token=TOKEN) as client:
+        unknown = await client.call_tool("search_jql", {"jql": "status = Done", TOKEN: 1})
+        wrong = await client.call_tool("search_jql", {"jql": "status = Done", "limit": TOKEN})
+    for result in (unknown, wrong):
+        assert result.is_error
+        _assert_hidden(text_of(result))
