@@ -116,7 +116,8 @@ def _serve_http(settings: Settings) -> int:
     mcp = build_server(settings)
     app = build_http_app(settings, streamable_http_app(mcp, settings), lambda: session_manager(mcp))
     with serving("http", health_url(settings.mcp_host, sock.getsockname()[1])):
-        print(_welcome(settings), file=sys.stderr, flush=True)
+        # Over HTTP stdout carries no MCP, so the welcome goes there and stderr stays all JSON.
+        print(_welcome(settings), file=sys.stdout, flush=True)
         run_http(app, sock)
     return 0
 
