@@ -11,14 +11,25 @@ from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, Tool
 def all_tools() -> tuple[ToolSpec[Any, Any], ...]:
     """Every tool, in the order tools/list shows them."""
     # Imported here so that `import tools` stays cheap for code that only needs the base types.
+    from tools.add_attachment import SPEC as ADD_ATTACHMENT  # noqa: PLC0415
     from tools.bulk_fetch import SPEC as BULK_FETCH  # noqa: PLC0415
     from tools.create_issue import SPEC as CREATE_ISSUE  # noqa: PLC0415
+    from tools.get_attachment import SPEC as GET_ATTACHMENT  # noqa: PLC0415
     from tools.search_jql import SPEC as SEARCH_JQL  # noqa: PLC0415
     from tools.sprint_progress import SPEC as SPRINT_PROGRESS  # noqa: PLC0415
     from tools.transition import SPEC as TRANSITION  # noqa: PLC0415
     from tools.validate_jql import SPEC as VALIDATE_JQL  # noqa: PLC0415
 
-    return (SEARCH_JQL, BULK_FETCH, CREATE_ISSUE, TRANSITION, SPRINT_PROGRESS, VALIDATE_JQL)
+    return (
+        SEARCH_JQL,
+        BULK_FETCH,
+        CREATE_ISSUE,
+        TRANSITION,
+        SPRINT_PROGRESS,
+        VALIDATE_JQL,
+        GET_ATTACHMENT,
+        ADD_ATTACHMENT,
+    )
 
 
 def selected_tools(settings: Settings) -> list[ToolSpec[Any, Any]]:

@@ -100,25 +100,18 @@ TOOLS = [
     "transition",
     "sprint_progress",
     "validate_jql",
+    "get_attachment",
+    "add_attachment",
 ]
+# Attachment ids and names of the seeded files (SHOP-1's and SEC-1's) and one that is missing.
+ATTACHMENTS = ["30001", "30002", "30003", "30004", "sec-service.log", "shop-screenshot.png", "9"]
 SEC_REFERENCE_FIELDS = [{"fixVersions": [{"id": "100020"}]}, {"components": [{"id": "100021"}]}]
 
 
 @st.composite
 def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     """One tool call with arguments drawn from the reference grammar ({k} etc. resolved later)."""
-    tool = draw(
-        st.sampled_from(
-            [
-                "search_jql",
-                "bulk_fetch",
-                "create_issue",
-                "transition",
-                "sprint_progress",
-                "validate_jql",
-            ]
-        )
-    )
+    tool = draw(st.sampled_from(TOOLS))
     k, s, p = draw(refs), draw(sprints), draw(projects)
     jql = draw(st.sampled_from(JQL))
     fields = draw(st.lists(st.sampled_from(FIELDS), max_size=3, unique=True))
@@ -144,6 +137,11 @@ def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
         args = {"summary": "probe", "project": p, "fields": extra, "dry_run": draw(st.booleans())}
         if draw(st.booleans()):
             args["parent"] = ("ref", k)
+    elif tool == "get_attachment":
+        args = {"key": ("ref", k), "attachment": draw(st.sampled_from(ATTACHMENTS))}
+    elif tool == "add_attachment":
+        args = {"key": ("ref", k), "filename": "probe.txt", "text": "probe"}
+        args["dry_run"] = draw(st.booleans())
     elif tool == "transition":
         args = {"key": ("ref", k), "to": draw(st.sampled_from(["In Progress", "Done"]))}
         args["dry_run"] = draw(st.booleans())
@@ -213,6 +211,10 @@ def forbidden_strings(site: Site) -> set[str]:
     sec_boards = {b.id for b in site.data.boards if b.project_key == FORBIDDEN}
     found |= {s.name for s in site.data.sprints if s.board_id in sec_boards}
     found |= {b.name for b in site.data.boards if b.id in sec_boards}
+    for issue in site.issues():
+        if issue.project == FORBIDDEN:
+            found |= {a.filename for a in issue.attachments}
+            found |= {a.content.decode(errors="replace")[:40] for a in issue.attachments}
     return found
 
 
