@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.config import Settings
-from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
 
 
 def all_tools() -> tuple[ToolSpec[Any, Any], ...]:

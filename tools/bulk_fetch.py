@@ -14,8 +14,8 @@ from typing import Any, Final
 from pydantic import Field
 
 from server.gateway.scope import ISSUE_ID, ISSUE_KEY
-from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
-from tools.fields import issue_row, resolve_fields, table
+from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.field_names import issue_row, resolve_fields, table
 
 MAX_KEYS: Final = 1000
 SHOWN_BAD_KEYS: Final = 10

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from server.gateway import JiraGateway
-from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
-from tools.dedupe import create_once, new_request_id, with_request_id
-from tools.resolve import (
+from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.dedupe import create_once, new_request_id, with_request_id
+from tools.support.resolve import (
     account_id,
     chosen_project,
     field_id,

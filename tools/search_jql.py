@@ -11,9 +11,9 @@ from typing import Any, Final
 
 from pydantic import Field
 
-from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
-from tools.cursor import PROCESS_CURSOR
-from tools.fields import issue_row, resolve_fields, table
+from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.cursor import PROCESS_CURSOR
+from tools.support.field_names import issue_row, resolve_fields, table
 from tools.validate_jql import MAX_JQL, JqlWarning, lint_warnings
 
 MAX_LIMIT: Final = 100

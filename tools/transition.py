@@ -16,8 +16,8 @@ from pydantic import Field
 from server.errors import JiraError, WriteOutcomeUnknown
 from server.gateway import JiraGateway
 from server.gateway.scope import ISSUE_KEY
-from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
-from tools.resolve import (
+from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.resolve import (
     allowed_ref,
     field_id,
     field_value,

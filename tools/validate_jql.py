@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, Field
 
-from tools.base import ToolContext, ToolParams, ToolResult, ToolSpec
+from tools.support.base import ToolContext, ToolParams, ToolResult, ToolSpec
 
 if TYPE_CHECKING:
     from server.jql import JqlError, LintWarning

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from tools.base import ToolInputError
+from tools.support.base import ToolInputError
 
 if TYPE_CHECKING:
     # The shaping library is imported where it is used, so starting the server skips it.

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from server.gateway import JiraGateway
-from tools.base import ToolInputError
+from tools.support.base import ToolInputError
 
 MAX_CHOICES = 25  # choices listed in an error; more would only cost tokens
 # Atlassian account ids: 24 hex digits (or older "557058:<uuid>" ids); passed through as given.

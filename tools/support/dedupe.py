@@ -23,7 +23,7 @@ from typing import Any
 
 from server.errors import BadRequest, JiraError, JiraHttpError, NotFound, WriteOutcomeUnknown
 from server.gateway import JiraGateway
-from tools.base import ToolInputError
+from tools.support.base import ToolInputError
 
 REQUEST_PROPERTY = "jira-mcp-gateway.request"
 # Candidates are the caller's issues created this recently; a lost answer is settled within
