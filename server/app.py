@@ -25,7 +25,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from server.arguments import ArgumentError, check_arguments
+from server import engines
+from server.arguments import ArgumentError, check_arguments, given_type
 from server.config import Settings
 from server.errors import JiraError
 from server.gateway import Clock, JiraGateway, tool_call
@@ -304,10 +305,7 @@ def _scrubbed(value: Any, redactor: Redactor) -> Any:
 
 def _model_fixable() -> tuple[type[Exception], ...]:
     """Errors whose text is written for the model; anything else is a bug and stays generic."""
-    # The JQL engine is imported when a tool first runs, not at start-up.
-    from server.jql import JqlError  # noqa: PLC0415
-
-    return (JiraError, JqlError, ToolInputError)
+    return (JiraError, engines.JqlError, ToolInputError)
 
 
 def _parameters(model: type[BaseModel]) -> list[inspect.Parameter]:
@@ -322,7 +320,9 @@ def _parameters(model: type[BaseModel]) -> list[inspect.Parameter]:
             info = FieldInfo.merge_field_infos(field, default_factory=None, default=default)
         if default is PydanticUndefined:
             default = inspect.Parameter.empty
-        annotation = Annotated[field.annotation, info]  # type: ignore[name-defined]
+        # An optional parameter (None: not given) is offered as its type alone: the null
+        # would only cost tokens in tools/list, and check_arguments drops a null sent anyway.
+        annotation = Annotated[given_type(field.annotation), info]  # type: ignore[valid-type]
         found.append(
             inspect.Parameter(
                 name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation

@@ -3,8 +3,8 @@
 It reads the board's estimation field from its configuration (cached by the gateway) and every
 issue of the sprint with only the fields the figures need: by sprint id from the sprint's
 issues, otherwise from the scrum board's issues in its active sprint, which name that sprint
-themselves (so no separate sprint lookup is needed). Then it counts (``tools.support.sprint_figures``):
-issues by status category, story points, a per-assignee breakdown and the flagged issues.
+themselves (so no separate sprint lookup is needed). Then ``tools.support.sprint_figures``
+counts: issues by status category, story points, each assignee's share, the flagged issues.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import Any
 
 from pydantic import Field
 
+from server import engines
 from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.resolve import chosen_project
 from tools.support.sprint_figures import AGILE_FLAGGED, SprintFigures, as_dict, summarise
 
 # Jira Software's "Flagged" field: checkboxes (an array of options) whose one option is
@@ -25,23 +27,20 @@ SUMMARY_CHARS = 80
 GOAL_CHARS = 160
 
 
-class SprintProgressParams(ToolParams):
-    """Which sprint: by id, by board (its active sprint) or by project (its scrum board).
+class Params(ToolParams):
+    """Which sprint: by id, by board (its active sprint) or by project (its scrum board)."""
 
-    0 and "" mean "not given", which keeps the input schema free of nullable unions.
-    """
-
-    sprint_id: int = Field(0, ge=0, description="Sprint id; wins over the others.")
-    board_id: int = Field(0, ge=0, description="Scrum board id: its active sprint.")
-    project: str = Field(
-        "",
+    sprint_id: int | None = Field(None, ge=0, description="Sprint id; wins over the others.")
+    board_id: int | None = Field(None, ge=0, description="Scrum board id: its active sprint.")
+    project: str | None = Field(
+        None,
         max_length=20,
         pattern=r"^([A-Za-z][A-Za-z0-9_]*)?$",
         description="Project key: its scrum board's active sprint; needed unless one is allowed.",
     )
 
 
-class SprintProgressResult(ToolResult, SprintFigures):
+class Result(ToolResult, SprintFigures):
     """Where the sprint stands."""
 
 
@@ -54,7 +53,7 @@ ACTIVE_SPRINT_JQL = "sprint in openSprints() AND sprint not in futureSprints()"
 
 
 async def _locate_and_read(
-    ctx: ToolContext, params: SprintProgressParams
+    ctx: ToolContext, params: Params
 ) -> tuple[dict[str, Any], str | None, list[dict[str, Any]]]:
     """The sprint, its board's estimation field, and every issue of the sprint."""
     agile = ctx.gateway.agile
@@ -98,9 +97,7 @@ def _sprint_of(issue: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-async def _project(ctx: ToolContext, params: SprintProgressParams) -> str:
-    from tools.support.resolve import chosen_project  # noqa: PLC0415  # only this path needs it
-
+async def _project(ctx: ToolContext, params: Params) -> str:
     ask = (
         "Name the project whose active sprint to show (project=KEY), or pass board_id or sprint_id."
     )
@@ -165,32 +162,29 @@ async def _active_sprint_issues(
     return issues
 
 
-async def handler(ctx: ToolContext, params: SprintProgressParams) -> SprintProgressResult:
+async def handle(ctx: ToolContext, params: Params) -> Result:
     """Locate the sprint, read its issues, count."""
     sprint, estimation, issues = await _locate_and_read(ctx, params)
     flagged = await _flagged_field(ctx)
     figures = summarise(sprint, estimation, issues, datetime.now(UTC), flagged_field=flagged)
-    return SprintProgressResult(**dict(figures))
+    return Result(**dict(figures))
 
 
 # -- text ------------------------------------------------------------------------------------
 
 
-def render(result: SprintProgressResult) -> str:
+def render(result: Result) -> str:
     """A few header lines, then the category and assignee tables and the blocked list."""
-    # The shaping library loads with the first answer, not at server start-up.
-    from server.shaping import render_table  # noqa: PLC0415
-
     points = result.points
     point_columns = ["points"] if points else []
-    categories = render_table(
+    categories = engines.render_table(
         ["category", "issues", *point_columns],
         [
             {"category": name, "issues": count, "points": points and points.by_category.get(name)}
             for name, count in result.by_category.items()
         ],
     )
-    people = render_table(
+    people = engines.render_table(
         ["assignee", "issues", "done", *(["points", "done_points"] if points else [])],
         [{"assignee": a.name, **a.model_dump(exclude={"name"})} for a in result.by_assignee],
     )
@@ -198,15 +192,13 @@ def render(result: SprintProgressResult) -> str:
     return "\n\n".join(parts)
 
 
-def _header(result: SprintProgressResult) -> list[str]:
-    from server.shaping import truncate  # noqa: PLC0415  # see render
-
+def _header(result: Result) -> list[str]:
     s = result.sprint
     dates = f"{s.start or '?'} -> {s.end or '?'}"
     left = "" if s.days_left is None else f", {s.days_left} days left"
     lines = [f"{s.name} (sprint {s.id}, board {s.board_id}, {s.state}) {dates}{left}"]
     if s.goal:
-        lines.append(f"goal: {truncate(s.goal, GOAL_CHARS)}")
+        lines.append(f"goal: {engines.truncate(s.goal, GOAL_CHARS)}")
     progress = f"{result.percent_done:g}% done by {result.percent_basis}"
     progress += f"; {result.done}/{result.issues} issues done"
     if result.points is not None:
@@ -219,17 +211,15 @@ def _header(result: SprintProgressResult) -> list[str]:
     return lines
 
 
-def _blocked(result: SprintProgressResult) -> str:
-    from server.shaping import render_table, truncate  # noqa: PLC0415  # see render
-
+def _blocked(result: Result) -> str:
     title = f"blocked (flagged): {result.blocked_total}"
     if not result.blocked:
         return title
     rows = [
-        {"key": key, "summary": truncate(summary, SUMMARY_CHARS, hint="bulk_fetch the key")}
+        {"key": key, "summary": engines.truncate(summary, SUMMARY_CHARS, hint="bulk_fetch the key")}
         for key, summary in result.blocked.items()
     ]
-    text = render_table(["key", "summary"], rows, title=title)
+    text = engines.render_table(["key", "summary"], rows, title=title)
     hidden = result.blocked_total - len(result.blocked)
     if hidden:
         text += (
@@ -246,9 +236,9 @@ SPEC = ToolSpec(
         "Sprint status: dates, days left, issues by status category, points, percent done, "
         "load per assignee, flagged issues."
     ),
-    params=SprintProgressParams,
-    result=SprintProgressResult,
-    handler=handler,
+    params=Params,
+    result=Result,
+    handler=handle,
     render=render,
     read_only=True,
     destructive=False,
