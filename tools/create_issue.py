@@ -183,4 +183,5 @@ SPEC = ToolSpec(
     read_only=False,
     destructive=False,
     idempotent=False,
+    open_world=True,
 )

@@ -230,4 +230,5 @@ SPEC = ToolSpec(
     read_only=False,
     destructive=True,
     idempotent=True,
+    open_world=True,
 )

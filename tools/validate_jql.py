@@ -126,4 +126,5 @@ SPEC = ToolSpec(
     read_only=True,
     destructive=False,
     idempotent=True,
+    open_world=True,
 )
