@@ -138,7 +138,7 @@ def lean_schema(schema: Any, *, output: bool, root: bool = True) -> Any:
     """``schema`` without what pydantic generates for nothing.
 
     Everywhere: "title" keys (a property called title is kept), defaults that mean "not
-    given" (null, 0, "", [], {}), ``"additionalProperties": true`` (JSON Schema's default), and
+    given" (null), ``"additionalProperties": true`` (JSON Schema's default), and
     ``anyOf [T, null]`` written as ``type: [T, "null"]``. In input schemas, text caps of
     GUARD_LENGTH or more: they guard the server against megabytes, no real value comes near
     them, and a value that does is refused with a sentence naming the cap. In output schemas
@@ -173,8 +173,8 @@ def lean_schema(schema: Any, *, output: bool, root: bool = True) -> Any:
 
 
 def _means_not_given(value: Any) -> bool:
-    """Defaults the tools read as "not given" (DESIGN: 0 and "" keep schemas free of null)."""
-    return value is None or (value in (0, "", [], {}) and not isinstance(value, bool))
+    """The default that says "not given": tools write it one way, as None (test_tool_shape)."""
+    return value is None
 
 
 def _nullable_as_type_list(schema: dict[str, Any]) -> dict[str, Any]:
