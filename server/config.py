@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from server.redact import secret_forms
 
 SANDBOX = "sandbox"
+# The tool registry: every tool, in the order tools/list shows them, each named as its module
+# in tools/ (tools.all_tools imports them from here).
 TOOL_NAMES = (
     "search_jql",
     "bulk_fetch",

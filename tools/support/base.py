@@ -62,10 +62,11 @@ class ToolSpec(Generic[ParamsT, ResultT]):
     result: type[ResultT]
     handler: Callable[[ToolContext, ParamsT], Awaitable[ResultT]]
     render: Callable[[ResultT], str]
+    # Every hint is required: no tool is listed with a hint it did not choose.
     read_only: bool
     destructive: bool
     idempotent: bool
-    open_world: bool = True
+    open_world: bool
 
     def annotations(self) -> dict[str, Any]:
         """The MCP tool annotations, every hint explicit. The title is the tool's own
