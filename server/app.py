@@ -26,7 +26,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from server.arguments import ArgumentError, check_arguments
+from server import engines
+from server.arguments import ArgumentError, check_arguments, given_type
 from server.config import Settings
 from server.errors import JiraError
 from server.gateway import Clock, JiraGateway, tool_call
@@ -138,7 +139,7 @@ def lean_schema(schema: Any, *, output: bool, root: bool = True) -> Any:
     """``schema`` without what pydantic generates for nothing.
 
     Everywhere: "title" keys (a property called title is kept), defaults that mean "not
-    given" (null, 0, "", [], {}), ``"additionalProperties": true`` (JSON Schema's default), and
+    given" (null), ``"additionalProperties": true`` (JSON Schema's default), and
     ``anyOf [T, null]`` written as ``type: [T, "null"]``. In input schemas, text caps of
     GUARD_LENGTH or more: they guard the server against megabytes, no real value comes near
     them, and a value that does is refused with a sentence naming the cap. In output schemas
@@ -173,8 +174,8 @@ def lean_schema(schema: Any, *, output: bool, root: bool = True) -> Any:
 
 
 def _means_not_given(value: Any) -> bool:
-    """Defaults the tools read as "not given" (DESIGN: 0 and "" keep schemas free of null)."""
-    return value is None or (value in (0, "", [], {}) and not isinstance(value, bool))
+    """The default that says "not given": tools write it one way, as None (test_tool_shape)."""
+    return value is None
 
 
 def _nullable_as_type_list(schema: dict[str, Any]) -> dict[str, Any]:
@@ -311,10 +312,7 @@ def _scrubbed(value: Any, redactor: Redactor) -> Any:
 
 def _model_fixable() -> tuple[type[Exception], ...]:
     """Errors whose text is written for the model; anything else is a bug and stays generic."""
-    # The JQL engine is imported when a tool first runs, not at start-up.
-    from server.jql import JqlError  # noqa: PLC0415
-
-    return (JiraError, JqlError, ToolInputError)
+    return (JiraError, engines.JqlError, ToolInputError)
 
 
 def _parameters(model: type[BaseModel]) -> list[inspect.Parameter]:
@@ -329,7 +327,9 @@ def _parameters(model: type[BaseModel]) -> list[inspect.Parameter]:
             info = FieldInfo.merge_field_infos(field, default_factory=None, default=default)
         if default is PydanticUndefined:
             default = inspect.Parameter.empty
-        annotation = Annotated[field.annotation, info]  # type: ignore[name-defined]
+        # An optional parameter (None: not given) is offered as its type alone: the null
+        # would only cost tokens in tools/list, and check_arguments drops a null sent anyway.
+        annotation = Annotated[given_type(field.annotation), info]  # type: ignore[valid-type]
         found.append(
             inspect.Parameter(
                 name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import math
+import types
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -50,11 +51,23 @@ def _prepared(model: type[BaseModel], arguments: Mapping[str, Any]) -> dict[str,
         field = model.model_fields.get(name)
         if field is not None and value is None and not field.is_required():
             continue  # null for an optional parameter: not given
-        if field is not None and isinstance(value, str) and field.annotation is not str:
+        if field is not None and isinstance(value, str) and given_type(field.annotation) is not str:
             prepared[name] = _parsed_json(value)
         else:
             prepared[name] = value
     return prepared
+
+
+def given_type(annotation: Any) -> Any:
+    """``T`` for an optional parameter's ``T | None``, else ``annotation`` itself.
+
+    Tools write "not given" as None; a null sent for it is dropped (see ``_prepared``), so
+    what a caller may send, and what the schema advertises, is ``T`` alone.
+    """
+    if get_origin(annotation) not in (Union, types.UnionType):
+        return annotation
+    given = [option for option in get_args(annotation) if option is not type(None)]
+    return given[0] if len(given) == 1 else annotation
 
 
 def _parsed_json(value: str) -> Any:

@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from server.redact import secret_forms
 
 SANDBOX = "sandbox"
+# The tool registry: every tool, in the order tools/list shows them, each named as its module
+# in tools/ (tools.all_tools imports them from here).
 TOOL_NAMES = (
     "search_jql",
     "bulk_fetch",
@@ -24,6 +26,8 @@ TOOL_NAMES = (
     "transition",
     "sprint_progress",
     "validate_jql",
+    "get_attachment",
+    "add_attachment",
 )
 DEFAULT_FIELDS = ("summary", "status", "assignee", "priority", "issuetype", "updated")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,254}$")

@@ -1,6 +1,6 @@
 """The errors the gateway raises, each written for the model that reads it.
 
-Every Jira failure becomes one of these in one place (``server.gateway.errors``); nothing
+Every Jira failure becomes one of these in one place (``server.gateway.error_mapping``); nothing
 else in the program raises httpx exceptions or looks at status codes.
 
     JiraError                     anything that went wrong talking to Jira

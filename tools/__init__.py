@@ -1,35 +1,30 @@
-"""The six tools, one module per tool; ``selected_tools`` applies read-only mode and filters."""
+"""The tools, one module per tool; ``selected_tools`` applies read-only mode and filters.
+
+``TOOL_NAMES`` (kept in ``server.config``, which checks JIRA_TOOLS against it without importing
+any tool) is the registry: adding a tool is adding its module ``tools/<name>.py``, in the shape
+tests/tools/test_tool_shape.py checks, and its name there. Tool modules are imported by
+``all_tools`` only, so ``import tools`` stays cheap for code that needs the base types; the
+heavy engines a handler uses load on its first call (``server.engines``).
+"""
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
 from typing import Any
 
-from server.config import Settings
-from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from server.config import TOOL_NAMES, Settings
+from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+
+
+def tool_module(name: str) -> ModuleType:
+    """The module of the tool called ``name`` (imported on first use)."""
+    return importlib.import_module(f"{__name__}.{name}")
 
 
 def all_tools() -> tuple[ToolSpec[Any, Any], ...]:
     """Every tool, in the order tools/list shows them."""
-    # Imported here so that `import tools` stays cheap for code that only needs the base types.
-    from tools.add_attachment import SPEC as ADD_ATTACHMENT  # noqa: PLC0415
-    from tools.bulk_fetch import SPEC as BULK_FETCH  # noqa: PLC0415
-    from tools.create_issue import SPEC as CREATE_ISSUE  # noqa: PLC0415
-    from tools.get_attachment import SPEC as GET_ATTACHMENT  # noqa: PLC0415
-    from tools.search_jql import SPEC as SEARCH_JQL  # noqa: PLC0415
-    from tools.sprint_progress import SPEC as SPRINT_PROGRESS  # noqa: PLC0415
-    from tools.transition import SPEC as TRANSITION  # noqa: PLC0415
-    from tools.validate_jql import SPEC as VALIDATE_JQL  # noqa: PLC0415
-
-    return (
-        SEARCH_JQL,
-        BULK_FETCH,
-        CREATE_ISSUE,
-        TRANSITION,
-        SPRINT_PROGRESS,
-        VALIDATE_JQL,
-        GET_ATTACHMENT,
-        ADD_ATTACHMENT,
-    )
+    return tuple(tool_module(name).SPEC for name in TOOL_NAMES)
 
 
 def selected_tools(settings: Settings) -> list[ToolSpec[Any, Any]]:
@@ -47,6 +42,7 @@ def selected_tools(settings: Settings) -> list[ToolSpec[Any, Any]]:
 
 
 __all__ = [
+    "TOOL_NAMES",
     "ToolContext",
     "ToolInputError",
     "ToolParams",
@@ -54,4 +50,5 @@ __all__ = [
     "ToolSpec",
     "all_tools",
     "selected_tools",
+    "tool_module",
 ]

@@ -17,7 +17,7 @@ from pydantic import Field
 from server.files import safe_filename, upload_type
 from server.gateway.attachments import UploadNotSettled
 from server.gateway.scope import ISSUE_KEY
-from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
 
 MAX_UPLOAD: Final = 10 * 1024 * 1024  # Jira Cloud's default attachment size limit
 # Base64 takes 4 characters for every 3 bytes.
@@ -137,4 +137,5 @@ SPEC = ToolSpec(
     read_only=False,
     destructive=False,
     idempotent=False,
+    open_world=True,
 )

@@ -14,15 +14,15 @@ from typing import Any, Final
 from pydantic import Field
 
 from server.gateway.scope import ISSUE_ID, ISSUE_KEY
-from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
-from tools.fields import issue_row, resolve_fields, table
+from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.field_names import issue_row, resolve_fields, table
 
 MAX_KEYS: Final = 1000
 SHOWN_BAD_KEYS: Final = 10
 SHOWN_KEY_CHARS: Final = 40
 
 
-class BulkFetchParams(ToolParams):
+class Params(ToolParams):
     """Input of bulk_fetch."""
 
     splittable = ("keys",)
@@ -30,10 +30,10 @@ class BulkFetchParams(ToolParams):
     keys: list[str] = Field(
         description="Issue keys (PROJ-123) or ids.", min_length=1, max_length=MAX_KEYS
     )
-    fields: list[str] = Field([], description="As in search_jql.", max_length=200)
+    fields: list[str] | None = Field(None, description="As in search_jql.", max_length=200)
 
 
-class BulkFetchResult(ToolResult):
+class Result(ToolResult):
     """The issues found, in the order asked, and the keys that were not."""
 
     issues: list[dict[str, Any]]
@@ -42,7 +42,7 @@ class BulkFetchResult(ToolResult):
     malformed: list[str]  # not issue keys or ids, so not fetched
 
 
-async def bulk_fetch(ctx: ToolContext, params: BulkFetchParams) -> BulkFetchResult:
+async def handle(ctx: ToolContext, params: Params) -> Result:
     """Check the keys, resolve the fields, fetch in concurrent batches of 100."""
     keys, malformed = _checked_keys(params.keys)
     selection = await resolve_fields(
@@ -63,7 +63,7 @@ async def bulk_fetch(ctx: ToolContext, params: BulkFetchParams) -> BulkFetchResu
 
     found = await ctx.gateway.bulk_fetch(keys, fields=selection.ids, on_batch=report)
     limit = ctx.settings.jira_text_limit
-    return BulkFetchResult(
+    return Result(
         issues=[issue_row(issue, selection, limit) for issue in found.issues],
         not_found=found.not_found,
         denied=found.denied,
@@ -92,7 +92,7 @@ def _checked_keys(keys: list[str]) -> tuple[list[str], list[str]]:
     return good, bad
 
 
-def render_bulk(result: BulkFetchResult) -> str:
+def render(result: Result) -> str:
     """A table of the issues; then what was not found and what was denied."""
     lines = [table(result.issues)] if result.issues else ["No issues returned."]
     if result.not_found:
@@ -115,11 +115,12 @@ SPEC = ToolSpec(
     name="bulk_fetch",
     title="Fetch issues by key",
     description="Read up to 1000 issues by key in one call, in the order given.",
-    params=BulkFetchParams,
-    result=BulkFetchResult,
-    handler=bulk_fetch,
-    render=render_bulk,
+    params=Params,
+    result=Result,
+    handler=handle,
+    render=render,
     read_only=True,
     destructive=False,
     idempotent=True,
+    open_world=True,
 )

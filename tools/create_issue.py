@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from server.gateway import JiraGateway
-from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
-from tools.dedupe import create_once, new_request_id, with_request_id
-from tools.resolve import (
+from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.dedupe import create_once, new_request_id, with_request_id
+from tools.support.resolve import (
     account_id,
     chosen_project,
     field_id,
@@ -38,28 +38,28 @@ NAMED = {
 Screen = dict[str, Mapping[str, Any]]
 
 
-class CreateIssueParams(ToolParams):
-    """What the model may ask of create_issue (empty means not given)."""
+class Params(ToolParams):
+    """What the model may ask of create_issue."""
 
     summary: str = Field(min_length=1, max_length=255, description="One-line title.")
-    project: str = Field(
-        "", max_length=255, description="Project key; needed unless one is allowed."
+    project: str | None = Field(
+        None, max_length=255, description="Project key; needed unless one is allowed."
     )
     issue_type: str = Field("Task", min_length=1, max_length=100, description="Issue type name.")
-    description: str = Field("", max_length=32_000, description="Body, in Markdown.")
-    priority: str = Field("", max_length=100, description="Priority name, e.g. High.")
-    labels: list[Annotated[str, Field(min_length=1, max_length=255)]] = Field(
-        [], max_length=50, description="Labels (no spaces)."
+    description: str | None = Field(None, max_length=32_000, description="Body, in Markdown.")
+    priority: str | None = Field(None, max_length=100, description="Priority name, e.g. High.")
+    labels: list[Annotated[str, Field(min_length=1, max_length=255)]] | None = Field(
+        None, max_length=50, description="Labels (no spaces)."
     )
-    assignee: str = Field("", max_length=255, description="accountId, email or name.")
-    parent: str = Field("", max_length=50, description="Parent issue key.")
-    fields: dict[str, Any] = Field(
-        {}, description='More fields by name or id: {"Story Points": 3}.'
+    assignee: str | None = Field(None, max_length=255, description="accountId, email or name.")
+    parent: str | None = Field(None, max_length=50, description="Parent issue key.")
+    fields: dict[str, Any] | None = Field(
+        None, description='More fields by name or id: {"Story Points": 3}.'
     )
     dry_run: bool = Field(False, description="Only show the request; create nothing.")
 
 
-class CreateIssueResult(ToolResult):
+class Result(ToolResult):
     """The created issue, or the dry_run request and missing fields."""
 
     key: str = ""
@@ -71,7 +71,7 @@ class CreateIssueResult(ToolResult):
     missing_fields: list[str] = Field(default_factory=list)
 
 
-async def create_issue(ctx: ToolContext, params: CreateIssueParams) -> CreateIssueResult:
+async def handle(ctx: ToolContext, params: Params) -> Result:
     """Resolve every name, check required fields, then create once (or show the request)."""
     gateway = ctx.gateway
     project = await chosen_project(
@@ -84,7 +84,7 @@ async def create_issue(ctx: ToolContext, params: CreateIssueParams) -> CreateIss
         "project": {"key": project},
         "issuetype": {"id": str(itype["id"])},
         **await _named_fields(gateway, params, screen),
-        **await _extra_fields(gateway, params.fields, screen, where),
+        **await _extra_fields(gateway, params.fields or {}, screen, where),
     }
     missing = missing_required(screen, fields)
     request_id = new_request_id()
@@ -92,7 +92,7 @@ async def create_issue(ctx: ToolContext, params: CreateIssueParams) -> CreateIss
     if params.dry_run:
         await gateway.preflight("POST", CREATE_PATH, payload)
         request = {"method": "POST", "path": CREATE_PATH, "body": payload}
-        return CreateIssueResult(dry_run=True, request=request, missing_fields=missing)
+        return Result(dry_run=True, request=request, missing_fields=missing)
     if missing:
         raise ToolInputError(
             f"Required fields are missing: {'; '.join(missing)}. "
@@ -100,7 +100,7 @@ async def create_issue(ctx: ToolContext, params: CreateIssueParams) -> CreateIss
         )
     created = await create_once(gateway, payload, request_id)
     key = str(created.issue["key"])
-    return CreateIssueResult(
+    return Result(
         key=key,
         id=str(created.issue.get("id")),
         url=_browse_url(created.issue, key, ctx.settings.jira_url),
@@ -114,9 +114,7 @@ async def _create_screen(gateway: JiraGateway, project: str, issuetype_id: str) 
     return {str(f.get("fieldId") or f.get("key")): f for f in items}
 
 
-async def _named_fields(
-    gateway: JiraGateway, params: CreateIssueParams, screen: Screen
-) -> dict[str, Any]:
+async def _named_fields(gateway: JiraGateway, params: Params, screen: Screen) -> dict[str, Any]:
     """The fields given by their own parameters, in the form Jira wants."""
     fields: dict[str, Any] = {"summary": params.summary}
     if params.description:
@@ -128,9 +126,9 @@ async def _named_fields(
         if spaced:
             raise ToolInputError(f"Labels cannot contain spaces: {spaced}. Use - or _ instead.")
         fields["labels"] = list(dict.fromkeys(params.labels))
-    if params.assignee.strip():
+    if params.assignee and params.assignee.strip():
         fields["assignee"] = {"accountId": await account_id(gateway, params.assignee)}
-    if params.parent.strip():
+    if params.parent and params.parent.strip():
         fields["parent"] = {"key": params.parent.strip().upper()}
     return fields
 
@@ -155,7 +153,7 @@ def _browse_url(issue: Mapping[str, Any], key: str, jira_url: str | None) -> str
     return f"{base}/browse/{key}" if base else ""
 
 
-def render(result: CreateIssueResult) -> str:
+def render(result: Result) -> str:
     """One line for a created issue; the request and missing fields for a dry run."""
     if result.dry_run:
         lines = ["Dry run: nothing was created. Request that would be sent:"]
@@ -178,11 +176,12 @@ SPEC = ToolSpec(
         "Create an issue; type, priority, assignee and fields by name. dry_run shows the "
         "request and missing required fields. Never creates a duplicate."
     ),
-    params=CreateIssueParams,
-    result=CreateIssueResult,
-    handler=create_issue,
+    params=Params,
+    result=Result,
+    handler=handle,
     render=render,
     read_only=False,
     destructive=False,
     idempotent=False,
+    open_world=True,
 )

@@ -15,7 +15,7 @@ from pydantic import Field, PrivateAttr
 
 from server.files import FileKind, decode_text, image_type, kind_of
 from server.gateway.scope import ISSUE_KEY
-from tools.base import Image, ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.base import Image, ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
 
 MAX_BYTES: Final = 20_000_000
 LISTED: Final = 20  # attachments named in an error that lists them
@@ -157,5 +157,6 @@ SPEC = ToolSpec(
     read_only=True,
     destructive=False,
     idempotent=True,
+    open_world=True,
     images=images,
 )

@@ -11,32 +11,33 @@ from typing import Any, Final
 
 from pydantic import Field
 
-from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
-from tools.cursor import PROCESS_CURSOR
-from tools.fields import issue_row, resolve_fields, table
-from tools.validate_jql import MAX_JQL, JqlWarning, lint_warnings
+from server import engines
+from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.cursor import PROCESS_CURSOR
+from tools.support.field_names import issue_row, resolve_fields, table
+from tools.support.jql_warnings import MAX_JQL, JqlWarning, lint_warnings, warning_lines
 
 MAX_LIMIT: Final = 100
 MAX_TOKEN: Final = 4096
 
 
-class SearchJqlParams(ToolParams):
+class Params(ToolParams):
     """Input of search_jql."""
 
     jql: str = Field(description="JQL query.", min_length=1, max_length=MAX_JQL)
-    fields: list[str] = Field(
-        [],
+    fields: list[str] | None = Field(
+        None,
         description="Field ids or names; default: a standard set.",
         max_length=200,
     )
     limit: int = Field(20, ge=1, le=MAX_LIMIT, description="Issues per page.")
-    page_token: str = Field(
-        "", description="next_page_token of the same query.", max_length=MAX_TOKEN
+    page_token: str | None = Field(
+        None, description="next_page_token of the same query.", max_length=MAX_TOKEN
     )
     count: bool = Field(False, description="Add approximate_total.")
 
 
-class SearchJqlResult(ToolResult):
+class Result(ToolResult):
     """One page of issues and how to get the next."""
 
     issues: list[dict[str, Any]]
@@ -46,18 +47,16 @@ class SearchJqlResult(ToolResult):
     warnings: list[JqlWarning]
 
 
-async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResult:
+async def handle(ctx: ToolContext, params: Params) -> Result:
     """Check and scope the query, resolve the fields, fetch one page (and the count)."""
-    from server.jql import is_bounded, lint  # noqa: PLC0415  # kept off start-up
-
     query = ctx.gateway.query(params.jql)  # parsed and scoped once; nothing sent yet
-    if not is_bounded(query.ast) and not ctx.gateway.scope.enabled:
+    if not engines.is_bounded(query.ast) and not ctx.gateway.scope.enabled:
         # Jira refuses a search without a condition; say so without asking it.
         raise ToolInputError(
             "The query has no condition, and Jira refuses unbounded searches. Add one, "
             f"e.g. project = ABC {params.jql.strip()}".rstrip()
         )
-    warnings = lint_warnings(lint(query.ast, scoped=ctx.gateway.scope.enabled))
+    warnings = lint_warnings(engines.lint(query.ast, scoped=ctx.gateway.scope.enabled))
     selection = await resolve_fields(
         params.fields,
         default=ctx.settings.jira_default_fields,
@@ -76,7 +75,7 @@ async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResu
     next_token = None
     if page.next_page_token is not None:
         next_token = PROCESS_CURSOR.wrap(page.next_page_token, page.jql, selection.ids)
-    return SearchJqlResult(
+    return Result(
         issues=[issue_row(issue, selection, ctx.settings.jira_text_limit) for issue in page.issues],
         next_page_token=next_token,
         jql=page.jql,
@@ -85,7 +84,7 @@ async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResu
     )
 
 
-def render_search(result: SearchJqlResult) -> str:
+def render(result: Result) -> str:
     """A table of the page; then the next token, the total and the warnings, if any."""
     if result.issues:
         lines = [table(result.issues)]
@@ -95,9 +94,7 @@ def render_search(result: SearchJqlResult) -> str:
         lines.append(f"approximate_total: {result.approximate_total}")
     if result.next_page_token is not None:
         lines.append(f"next_page_token: {result.next_page_token}")
-    for warning in result.warnings:
-        suggestion = f" Try: {warning.suggestion}" if warning.suggestion else ""
-        lines.append(f"warning [{warning.rule}]: {warning.message}{suggestion}")
+    lines.extend(warning_lines(result.warnings))
     return "\n".join(lines)
 
 
@@ -108,11 +105,12 @@ SPEC = ToolSpec(
         "Search issues with JQL, one page per call; the query is checked and limited to the "
         "allowed projects."
     ),
-    params=SearchJqlParams,
-    result=SearchJqlResult,
-    handler=search_jql,
-    render=render_search,
+    params=Params,
+    result=Result,
+    handler=handle,
+    render=render,
     read_only=True,
     destructive=False,
     idempotent=True,
+    open_world=True,
 )

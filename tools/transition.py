@@ -16,8 +16,8 @@ from pydantic import Field
 from server.errors import JiraError, WriteOutcomeUnknown
 from server.gateway import JiraGateway
 from server.gateway.scope import ISSUE_KEY
-from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
-from tools.resolve import (
+from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+from tools.support.resolve import (
     allowed_ref,
     field_id,
     field_value,
@@ -33,18 +33,18 @@ ISSUE_EXPAND = "transitions,transitions.fields"
 Transition = Mapping[str, Any]
 
 
-class TransitionParams(ToolParams):
-    """What the model may ask of transition (empty means not given)."""
+class Params(ToolParams):
+    """What the model may ask of transition."""
 
     key: str = Field(pattern=ISSUE_KEY.pattern, max_length=50, description="Issue key.")
     to: str = Field(min_length=1, max_length=100, description="Target status or transition name.")
-    comment: str = Field("", max_length=32_000, description="Comment, in Markdown.")
-    resolution: str = Field("", max_length=100, description="Resolution name, e.g. Done.")
-    fields: dict[str, Any] = Field({}, description="More screen fields by name or id.")
+    comment: str | None = Field(None, max_length=32_000, description="Comment, in Markdown.")
+    resolution: str | None = Field(None, max_length=100, description="Resolution name, e.g. Done.")
+    fields: dict[str, Any] | None = Field(None, description="More screen fields by name or id.")
     dry_run: bool = Field(False, description="Only show the request; change nothing.")
 
 
-class TransitionResult(ToolResult):
+class Result(ToolResult):
     """The move made, or the dry_run request and missing fields."""
 
     key: str
@@ -57,7 +57,7 @@ class TransitionResult(ToolResult):
     missing_fields: list[str] = Field(default_factory=list)
 
 
-async def transition(ctx: ToolContext, params: TransitionParams) -> TransitionResult:
+async def handle(ctx: ToolContext, params: Params) -> Result:
     """Resolve ``to`` among the issue's transitions, check the screen, then transition once."""
     gateway = ctx.gateway
     key = params.key.upper()
@@ -65,7 +65,7 @@ async def transition(ctx: ToolContext, params: TransitionParams) -> TransitionRe
     issue = await gateway.get_issue(key, fields=("status",), expand=ISSUE_EXPAND)
     current = str(issue.get("fields", {}).get("status", {}).get("name", ""))
     if current.casefold() == params.to.strip().casefold():
-        return TransitionResult(key=key, from_status=current, to_status=current, changed=False)
+        return Result(key=key, from_status=current, to_status=current, changed=False)
     listed = issue.get("transitions")
     if not isinstance(listed, list):  # a site that ignores the expand: ask the endpoint
         listed = await gateway.transitions(key, with_fields=True)
@@ -79,7 +79,7 @@ async def transition(ctx: ToolContext, params: TransitionParams) -> TransitionRe
         path = f"/rest/api/3/issue/{key}/transitions"
         await gateway.preflight("POST", path, body)
         request = {"method": "POST", "path": path, "body": body}
-        return TransitionResult(
+        return Result(
             key=key,
             from_status=current,
             to_status=target,
@@ -95,7 +95,7 @@ async def transition(ctx: ToolContext, params: TransitionParams) -> TransitionRe
             "give them (resolution, or `fields` by name) and call again."
         )
     await _perform(gateway, key, body, target)
-    return TransitionResult(
+    return Result(
         key=key,
         from_status=current,
         to_status=target,
@@ -149,12 +149,12 @@ async def _screen(gateway: JiraGateway, key: str, chosen: Transition) -> dict[st
 
 
 async def _body(
-    gateway: JiraGateway, params: TransitionParams, chosen: Transition, screen: dict[str, Any]
+    gateway: JiraGateway, params: Params, chosen: Transition, screen: dict[str, Any]
 ) -> dict[str, Any]:
     """The transition request: its id, screen fields and a comment, all in one request."""
     where = f"transition ({chosen.get('name')})"
     fields: dict[str, Any] = {}
-    for name, value in params.fields.items():
+    for name, value in (params.fields or {}).items():
         fid = await field_id(gateway, name, screen, where)
         fields[fid] = await field_value(gateway, screen[fid], value)
     if params.resolution:
@@ -198,7 +198,7 @@ async def _perform(gateway: JiraGateway, key: str, body: dict[str, Any], target:
             ) from None
 
 
-def render(result: TransitionResult) -> str:
+def render(result: Result) -> str:
     """One line: what moved where (or why nothing did)."""
     if not result.changed and not result.dry_run:
         return f"{result.key} is already in {result.to_status}; nothing was changed."
@@ -223,11 +223,12 @@ SPEC = ToolSpec(
         "Move an issue to a status (with resolution, comment, screen fields); says what is "
         "missing or possible. dry_run shows the request."
     ),
-    params=TransitionParams,
-    result=TransitionResult,
-    handler=transition,
+    params=Params,
+    result=Result,
+    handler=handle,
     render=render,
     read_only=False,
     destructive=True,
     idempotent=True,
+    open_world=True,
 )

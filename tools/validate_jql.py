@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, Field
 
-from tools.base import ToolContext, ToolParams, ToolResult, ToolSpec
+from server import engines
+from tools.support.base import ToolContext, ToolParams, ToolResult, ToolSpec
+from tools.support.jql_warnings import MAX_JQL, JqlWarning, lint_warnings, warning_lines
 
 if TYPE_CHECKING:
-    from server.jql import JqlError, LintWarning
+    from server.jql import JqlError
 
-MAX_JQL: Final = 20_000
 # Jira writes positions into its messages: "... (line 1, character 12)" or "line 1, column 12".
 _POSITION: Final = re.compile(r"line (\d+), (?:character|column) (\d+)", re.IGNORECASE)
 REMOTE_HINT: Final = "Reported by Jira (/jql/parse): check the field, function or value named."
@@ -33,22 +34,14 @@ class JqlProblem(BaseModel):
     hint: str | None = None
 
 
-class JqlWarning(BaseModel):
-    """A query that runs but probably does not do what was meant."""
-
-    rule: str  # a lint rule id, or "jira" for Jira's own warnings
-    message: str
-    suggestion: str = ""
-
-
-class ValidateJqlParams(ToolParams):
+class Params(ToolParams):
     """Input of validate_jql."""
 
     jql: str = Field(description="JQL to check.", min_length=1, max_length=MAX_JQL)
     remote: bool = Field(False, description="Also ask Jira (unknown fields, functions, values).")
 
 
-class ValidateJqlResult(ToolResult):
+class Result(ToolResult):
     """The verdict on one query."""
 
     valid: bool
@@ -58,28 +51,20 @@ class ValidateJqlResult(ToolResult):
     scoped: str | None = Field(description="The query search_jql would run.")
 
 
-def lint_warnings(found: list[LintWarning]) -> list[JqlWarning]:
-    """The JQL engine's lint findings as result items (search_jql returns them too)."""
-    return [JqlWarning(rule=w.rule, message=w.message, suggestion=w.suggestion) for w in found]
-
-
-async def validate_jql(ctx: ToolContext, params: ValidateJqlParams) -> ValidateJqlResult:
+async def handle(ctx: ToolContext, params: Params) -> Result:
     """Parse, lint and scope locally; then, if asked and still valid, ask Jira."""
-    # Imported on first use: the JQL engine is not needed to start the server.
-    from server.jql import JqlError, ScopeError, lint, parse, render  # noqa: PLC0415
-
     try:
-        query = parse(params.jql)
-    except JqlError as exc:
-        return ValidateJqlResult(
+        query = engines.parse(params.jql)
+    except engines.JqlError as exc:
+        return Result(
             valid=False, errors=[_local_problem(exc)], warnings=[], normalized=None, scoped=None
         )
     errors: list[JqlProblem] = []
-    warnings = lint_warnings(lint(query, scoped=ctx.gateway.scope.enabled))
+    warnings = lint_warnings(engines.lint(query, scoped=ctx.gateway.scope.enabled))
     scoped: str | None = None
     try:
         scoped = ctx.gateway.query(params.jql).text
-    except ScopeError as exc:
+    except engines.ScopeError as exc:
         errors.append(JqlProblem(message=exc.message, hint=exc.hint))
     if params.remote and not errors:
         # The scoped query: Jira validates nothing the scope would not let run. The
@@ -88,8 +73,12 @@ async def validate_jql(ctx: ToolContext, params: ValidateJqlParams) -> ValidateJ
         for verdict in verdicts[:1]:
             errors.extend(_remote_problem(str(m)) for m in _texts(verdict, "errors"))
             warnings.extend(JqlWarning(rule="jira", message=m) for m in _texts(verdict, "warnings"))
-    return ValidateJqlResult(
-        valid=not errors, errors=errors, warnings=warnings, normalized=render(query), scoped=scoped
+    return Result(
+        valid=not errors,
+        errors=errors,
+        warnings=warnings,
+        normalized=engines.render(query),
+        scoped=scoped,
     )
 
 
@@ -108,16 +97,14 @@ def _texts(verdict: dict[str, Any], name: str) -> list[str]:
     return [str(item) for item in items] if isinstance(items, list) else []
 
 
-def render_validation(result: ValidateJqlResult) -> str:
+def render(result: Result) -> str:
     """One line for the verdict, one per error and warning, then the queries."""
     lines = ["valid" if result.valid else "invalid"]
     for error in result.errors:
         where = f" (line {error.line}, column {error.column})" if error.line else ""
         hint = f" Hint: {error.hint}" if error.hint else ""
         lines.append(f"error{where}: {error.message}{hint}")
-    for warning in result.warnings:
-        suggestion = f" Try: {warning.suggestion}" if warning.suggestion else ""
-        lines.append(f"warning [{warning.rule}]: {warning.message}{suggestion}")
+    lines.extend(warning_lines(result.warnings))
     if result.normalized is not None:
         lines.append(f"normalized: {result.normalized}")
     if result.scoped is not None:
@@ -132,11 +119,12 @@ SPEC = ToolSpec(
         "Check JQL without running it: errors with line, column and hint, lint warnings "
         "with rewrites, the normalized and the scoped query."
     ),
-    params=ValidateJqlParams,
-    result=ValidateJqlResult,
-    handler=validate_jql,
-    render=render_validation,
+    params=Params,
+    result=Result,
+    handler=handle,
+    render=render,
     read_only=True,
     destructive=False,
     idempotent=True,
+    open_world=True,
 )

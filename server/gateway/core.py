@@ -12,14 +12,14 @@ from server.errors import InvalidResponse, JiraError, WriteOutcomeUnknown
 from server.gateway import headers as rate_headers
 from server.gateway.body import read_capped, stacked_encoding
 from server.gateway.clock import Clock
-from server.gateway.errors import (
+from server.gateway.error_mapping import (
     error_from_exception,
     error_from_response,
     file_too_large,
     invalid_json,
     too_large,
 )
-from server.gateway.errors import stacked_encoding as stacked_encoding_error
+from server.gateway.error_mapping import stacked_encoding as stacked_encoding_error
 from server.gateway.guard import Outbound, ScopeGuard
 from server.gateway.limiter import RateLimiter
 from server.gateway.redirects import MAX_REDIRECTS, redirect_request

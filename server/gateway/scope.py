@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from server import engines
 from server.errors import NotVisible, OutOfScope
 
 if TYPE_CHECKING:
@@ -92,13 +93,9 @@ class ScopedQuery:
 
 def make_scoped_query(jql: str, scope: ProjectScope) -> ScopedQuery:
     """Parse ``jql`` and confine it; JqlError or ScopeError before anything is sent."""
-    # The JQL engine is imported on first use, not at start-up.
-    from server.jql import parse, render  # noqa: PLC0415
-    from server.jql import scope as confine  # noqa: PLC0415
-
-    query = parse(jql)
-    scoped = confine(query, list(scope.projects)) if scope.enabled else query
-    return ScopedQuery(ast=query, text=render(scoped))
+    query = engines.parse(jql)
+    scoped = engines.scope(query, list(scope.projects)) if scope.enabled else query
+    return ScopedQuery(ast=query, text=engines.render(scoped))
 
 
 def project_of(issue: Mapping[str, object]) -> str | None:

@@ -25,7 +25,7 @@ from server.jql.ast import (
     Terminal,
     Value,
 )
-from server.jql.errors import JqlError, ScopeError
+from server.jql.error_types import JqlError, ScopeError
 from server.jql.lint import LintWarning, is_bounded, lint
 from server.jql.parser import parse
 from server.jql.quote import quote

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from typing import Final
 
 from server.jql import tokens as t
-from server.jql.errors import JqlError
+from server.jql.error_types import JqlError
 
 MAX_QUERY_LENGTH: Final = 200_000
 

@@ -31,7 +31,7 @@ from server.jql.ast import (
     Terminal,
     Value,
 )
-from server.jql.errors import JqlError
+from server.jql.error_types import JqlError
 from server.jql.lexer import Token, tokenize
 
 MAX_DEPTH: Final = 64  # parentheses and NOTs; keeps every tree walk far from RecursionError

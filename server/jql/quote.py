@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from server.jql.errors import JqlError
+from server.jql.error_types import JqlError
 
 # What must not appear raw between double quotes: the backslash and the quote themselves, JQL
 # control characters, lone surrogates, and invisible or format characters of the BMP (escaped

@@ -28,7 +28,7 @@ from server.jql.ast import (
     Terminal,
     Value,
 )
-from server.jql.errors import JqlError, ScopeError
+from server.jql.error_types import JqlError, ScopeError
 from server.jql.parser import parse
 from server.jql.render import render
 

@@ -7,7 +7,7 @@ result is written as one line per item.
 """
 
 from server.config import DEFAULT_FIELDS
-from server.shaping.fields import ShapingError, select_fields
+from server.shaping.field_selection import ShapingError, select_fields
 from server.shaping.issue import FlatIssue, FlatValue, flatten_issue
 from server.shaping.table import render_table
 from server.shaping.text import truncate

@@ -23,7 +23,7 @@ from server.errors import (
     TlsError,
 )
 from server.gateway import JiraGateway
-from server.gateway.errors import error_from_response
+from server.gateway.error_mapping import error_from_response
 from tests.gateway.conftest import JIRA, GatewayFactory, make_settings
 from tests.gateway.fakes import FakeClock
 

@@ -102,6 +102,15 @@ async def test_a_list_sent_as_json_text_still_works(connect: ClientFactory) -> N
     assert "SHOP-1" in text_of(result)
 
 
+async def test_text_that_looks_like_json_stays_text(connect: ClientFactory) -> None:
+    """An optional text parameter (description) sent as '["a", "b"]' is taken as that text."""
+    arguments = {"summary": "s", "project": "SHOP", "description": '["a", "b"]', "dry_run": True}
+    async with connect(jira_projects="SHOP,OPS") as client:
+        result = await client.call_tool("create_issue", arguments)
+    assert not result.is_error, text_of(result)
+    assert '[\\"a\\", \\"b\\"]' in text_of(result)
+
+
 async def test_a_malformed_key_is_described_not_shown_as_a_regex(connect: ClientFactory) -> None:
     """transition(key="nope") asks for an issue key like PROJ-123."""
     async with connect(jira_projects="SHOP,OPS") as client:

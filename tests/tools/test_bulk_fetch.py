@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from mcp import Client
 from mcp.types import CallToolResult
 
 from sandbox.config import SandboxConfig
+from sandbox.site import Comment
 from tests.tools.conftest import ClientFactory, text_of
 
 pytestmark = pytest.mark.anyio
@@ -179,10 +181,6 @@ async def test_comments_read_as_blocks_and_hide_other_projects(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
     """Comments come as records under their row; a key outside the scope in one is hidden."""
-    from datetime import UTC, datetime  # noqa: PLC0415
-
-    from sandbox.site import Comment  # noqa: PLC0415
-
     site = sandbox_app.state.site
     issue = site.find_issue("SHOP-1")
     author = issue.reporter or next(iter(site.users))

@@ -23,7 +23,7 @@ from sandbox.site import Site
 from server.app import build_server
 from tests.gateway.fakes import FakeClock
 from tests.tools.conftest import text_of, tool_settings
-from tools.dedupe import REQUEST_PROPERTY, SETTLE_SECONDS
+from tools.support.dedupe import REQUEST_PROPERTY, SETTLE_SECONDS
 
 pytestmark = pytest.mark.anyio
 

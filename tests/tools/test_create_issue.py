@@ -11,7 +11,8 @@ from sandbox.seed import EPIC
 from sandbox.site import Issue, Site
 from server.adf import adf_to_markdown, markdown_to_adf
 from tests.tools.conftest import ClientFactory, text_of
-from tools.dedupe import REQUEST_PROPERTY
+from tools.support.dedupe import REQUEST_PROPERTY
+from tools.support.resolve import listing
 
 pytestmark = pytest.mark.anyio
 
@@ -283,7 +284,5 @@ async def test_nothing_reaches_a_forbidden_project(
 
 def test_an_empty_list_of_choices_reads_none() -> None:
     """An error listing choices says "none" when there are none, not an empty string."""
-    from tools.resolve import listing  # noqa: PLC0415
-
     assert listing([]) == "none"
     assert listing(["A", "", "B", "A"]) == "A, B"

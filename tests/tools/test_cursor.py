@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.base import ToolInputError
-from tools.cursor import PageCursor
+from tools.support.base import ToolInputError
+from tools.support.cursor import PageCursor
 
 JQL = 'project IN ("SHOP")'
 FIELDS = ("summary", "status")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ from sandbox.config import SandboxConfig
 from sandbox.site import Site
 from server.app import build_server
 from tests.tools.conftest import text_of, tool_settings
+from tools import TOOL_NAMES
 
 SCOPE = "SHOP"
 FORBIDDEN = "SEC"
@@ -93,63 +95,95 @@ JQL = [
     'text ~ "{w}"',
 ]
 FIELDS = ["summary", "parent", "Sprint", "subtasks", "status", "description"]
-TOOLS = [
-    "search_jql",
-    "bulk_fetch",
-    "create_issue",
-    "transition",
-    "sprint_progress",
-    "validate_jql",
-    "get_attachment",
-    "add_attachment",
-]
 # Attachment ids and names of the seeded files (SHOP-1's and SEC-1's) and one that is missing.
 ATTACHMENTS = ["30001", "30002", "30003", "30004", "sec-service.log", "shop-screenshot.png", "9"]
 SEC_REFERENCE_FIELDS = [{"fixVersions": [{"id": "100020"}]}, {"components": [{"id": "100021"}]}]
 
 
+@dataclass(frozen=True)
+class Picked:
+    """What every call draws first: a reference, a sprint, a project, a query and fields."""
+
+    k: Ref
+    s: int
+    p: str
+    jql: str
+    fields: list[str]
+
+
+def search_jql_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    limit = draw(st.sampled_from([5, 100]))
+    return {"jql": picked.jql, "limit": limit, "fields": picked.fields or None}
+
+
+def validate_jql_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    return {"jql": picked.jql, "remote": draw(st.booleans())}
+
+
+def bulk_fetch_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    keys = [("ref", r) for r in draw(st.lists(refs, min_size=1, max_size=4))]
+    return {"keys": keys, "fields": picked.fields or None}
+
+
+def create_issue_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    extra = draw(st.sampled_from([{}, {"Sprint": picked.s}, *SEC_REFERENCE_FIELDS]))
+    args: dict[str, Any] = {"summary": "probe", "project": picked.p, "fields": extra}
+    args["dry_run"] = draw(st.booleans())
+    if draw(st.booleans()):
+        args["parent"] = ("ref", picked.k)
+    return args
+
+
+def transition_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    args = {"key": ("ref", picked.k), "to": draw(st.sampled_from(["In Progress", "Done"]))}
+    return {**args, "dry_run": draw(st.booleans())}
+
+
+def sprint_progress_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    return draw(
+        st.sampled_from(
+            [{}, {"sprint_id": picked.s}, {"board_id": draw(boards)}, {"project": picked.p}]
+        )
+    )
+
+
+def get_attachment_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    return {"key": ("ref", picked.k), "attachment": draw(st.sampled_from(ATTACHMENTS))}
+
+
+def add_attachment_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    args = {"key": ("ref", picked.k), "filename": "probe.txt", "text": "probe"}
+    return {**args, "dry_run": draw(st.booleans())}
+
+
+# The arguments of each tool's calls; every registered tool needs an entry (tested below).
+ARGUMENTS: dict[str, Callable[[st.DrawFn, Picked], dict[str, Any]]] = {
+    "search_jql": search_jql_args,
+    "bulk_fetch": bulk_fetch_args,
+    "create_issue": create_issue_args,
+    "transition": transition_args,
+    "sprint_progress": sprint_progress_args,
+    "validate_jql": validate_jql_args,
+    "get_attachment": get_attachment_args,
+    "add_attachment": add_attachment_args,
+}
+
+
 @st.composite
 def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     """One tool call with arguments drawn from the reference grammar ({k} etc. resolved later)."""
-    tool = draw(st.sampled_from(TOOLS))
+    tool = draw(st.sampled_from(TOOL_NAMES))
     k, s, p = draw(refs), draw(sprints), draw(projects)
     jql = draw(st.sampled_from(JQL))
     fields = draw(st.lists(st.sampled_from(FIELDS), max_size=3, unique=True))
-    args: dict[str, Any]
-    if tool == "search_jql":
-        args = {"jql": jql, "limit": draw(st.sampled_from([5, 100])), "fields": fields or None}
-    elif tool == "validate_jql":
-        args = {"jql": jql, "remote": draw(st.booleans())}
-    elif tool == "bulk_fetch":
-        args = {"keys": [("ref", r) for r in draw(st.lists(refs, min_size=1, max_size=4))]}
-        args["fields"] = fields or None
-    elif tool == "create_issue":
-        extra = draw(
-            st.sampled_from(
-                [
-                    {},
-                    {"Sprint": s},
-                    {"fixVersions": [{"id": "100020"}]},
-                    {"components": [{"id": "100021"}]},
-                ]
-            )
-        )
-        args = {"summary": "probe", "project": p, "fields": extra, "dry_run": draw(st.booleans())}
-        if draw(st.booleans()):
-            args["parent"] = ("ref", k)
-    elif tool == "get_attachment":
-        args = {"key": ("ref", k), "attachment": draw(st.sampled_from(ATTACHMENTS))}
-    elif tool == "add_attachment":
-        args = {"key": ("ref", k), "filename": "probe.txt", "text": "probe"}
-        args["dry_run"] = draw(st.booleans())
-    elif tool == "transition":
-        args = {"key": ("ref", k), "to": draw(st.sampled_from(["In Progress", "Done"]))}
-        args["dry_run"] = draw(st.booleans())
-    else:
-        args = draw(
-            st.sampled_from([{}, {"sprint_id": s}, {"board_id": draw(boards)}, {"project": p}])
-        )
+    args = ARGUMENTS[tool](draw, Picked(k, s, p, jql, fields))
     return tool, {"_k": k, "_s": s, "_p": p, **{a: v for a, v in args.items() if v is not None}}
+
+
+def test_every_tool_has_drawn_arguments() -> None:
+    """Every registered tool is called by the property: a new tool needs its ARGUMENTS entry."""
+    missing = sorted(set(TOOL_NAMES) - set(ARGUMENTS))
+    assert not missing, f"tools the scope property never calls (add to ARGUMENTS): {missing}"
 
 
 def resolve_ref(ref: Ref, arranged: Arranged) -> str:

@@ -18,21 +18,14 @@ from mcp.types import ListToolsResult, Tool
 
 from sandbox.site import Site
 from tests.tools.conftest import ClientFactory, text_of
+from tools import TOOL_NAMES, all_tools
 
 pytestmark = pytest.mark.anyio
 
 SNAPSHOT = Path(__file__).with_name("surface.json")
 REGENERATE = "UPDATE_SURFACE=1 .venv/bin/pytest tests/tools/test_surface.py"
-CONTRACT = (
-    "search_jql",
-    "bulk_fetch",
-    "create_issue",
-    "transition",
-    "sprint_progress",
-    "validate_jql",
-)
-READERS = ("search_jql", "bulk_fetch", "sprint_progress", "validate_jql")
-WRITERS = ("create_issue", "transition")
+READERS = tuple(spec.name for spec in all_tools() if spec.read_only)
+WRITERS = tuple(spec.name for spec in all_tools() if not spec.read_only)
 HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 MAX_TOOLS_LIST_BYTES = 10 * 1024
 
@@ -83,9 +76,9 @@ def changed_tools(current: list[dict[str, Any]], recorded: list[dict[str, Any]])
     return sorted(name for name in now.keys() | then.keys() if now.get(name) != then.get(name))
 
 
-async def test_the_six_contract_tools_are_listed_in_order(connect: ClientFactory) -> None:
-    """All six tools of the contract are offered, in the documented order."""
-    assert names(await list_tools(connect)) == list(CONTRACT)
+async def test_every_registered_tool_is_listed_in_order(connect: ClientFactory) -> None:
+    """Every tool of the registry is offered, in the registry's order."""
+    assert names(await list_tools(connect)) == list(TOOL_NAMES)
 
 
 async def test_every_tool_has_a_title_and_all_four_hints(connect: ClientFactory) -> None:
@@ -153,7 +146,8 @@ async def test_jira_tools_offers_only_the_named_tools(connect: ClientFactory) ->
 async def test_jira_exclude_tools_hides_the_named_tools(connect: ClientFactory) -> None:
     """JIRA_EXCLUDE_TOOLS removes the named tools and keeps the rest in order."""
     listed = await list_tools(connect, jira_exclude_tools="create_issue,transition")
-    assert names(listed) == [name for name in CONTRACT if name not in WRITERS]
+    excluded = {"create_issue", "transition"}
+    assert names(listed) == [name for name in TOOL_NAMES if name not in excluded]
 
 
 async def test_an_excluded_tool_cannot_be_called(connect: ClientFactory) -> None:

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from tools.base import ToolInputError
+from server import engines
+from tools.support.base import ToolInputError
 
 if TYPE_CHECKING:
-    # The shaping library is imported where it is used, so starting the server skips it.
     from server.shaping import FlatIssue
 
 # Jira's system field ids, by lower case, in their own spelling.
@@ -76,11 +76,9 @@ async def resolve_fields(
     source: FieldSource,
 ) -> FieldSelection:
     """Field ids for ``asked`` (or ``default``); ToolInputError names what cannot be used."""
-    from server.shaping import ShapingError, select_fields  # noqa: PLC0415  # see TYPE_CHECKING
-
     try:
-        selected = select_fields(asked, default=default, max_fields=max_fields)
-    except ShapingError as exc:
+        selected = engines.select_fields(asked, default=default, max_fields=max_fields)
+    except engines.ShapingError as exc:
         raise ToolInputError(str(exc)) from None
     names = [name for name in selected if name.lower() not in KEY_FIELDS]
     labels: dict[str, str] = {}
@@ -162,13 +160,11 @@ class _Catalogue:
 
 def issue_row(issue: dict[str, Any], selection: FieldSelection, text_limit: int) -> FlatIssue:
     """The issue as one flat row: key, then each field asked, under its column name."""
-    from server.shaping import flatten_issue  # noqa: PLC0415  # see TYPE_CHECKING
-
-    return flatten_issue(issue, selection.ids, text_limit=text_limit, names=selection.labels)
+    return engines.flatten_issue(
+        issue, selection.ids, text_limit=text_limit, names=selection.labels
+    )
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:
     """Rows of ``issue_row`` as a header line and one line per issue."""
-    from server.shaping import render_table  # noqa: PLC0415  # see TYPE_CHECKING
-
-    return render_table(list(rows[0]), rows)
+    return engines.render_table(list(rows[0]), rows)

@@ -74,10 +74,11 @@ class ToolSpec(Generic[ParamsT, ResultT]):
     result: type[ResultT]
     handler: Callable[[ToolContext, ParamsT], Awaitable[ResultT]]
     render: Callable[[ResultT], str]
+    # Every hint is required: no tool is listed with a hint it did not choose.
     read_only: bool
     destructive: bool
     idempotent: bool
-    open_world: bool = True
+    open_world: bool
     # Images to send beside the text (a screenshot attachment); most tools have none.
     images: Callable[[ResultT], Sequence[Image]] = _no_images
 

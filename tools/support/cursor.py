@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Final
 
-from tools.base import ToolInputError
+from tools.support.base import ToolInputError
 
 MAC_BYTES: Final = 16  # 128 bits: forging is out of reach and the token stays short
 FINGERPRINT_BYTES: Final = 8  # enough to tell two queries apart, not to be a secret

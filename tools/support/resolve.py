@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from server import engines
 from server.gateway import JiraGateway
-from tools.base import ToolInputError
+from tools.support.base import ToolInputError
 
 MAX_CHOICES = 25  # choices listed in an error; more would only cost tokens
 # Atlassian account ids: 24 hex digits (or older "557058:<uuid>" ids); passed through as given.
@@ -59,10 +60,10 @@ def pick(
     raise ToolInputError(f"{what.capitalize()} {wanted!r} is ambiguous. Choices: {choices}.")
 
 
-async def chosen_project(gateway: JiraGateway, project: str, ask: str) -> str:
+async def chosen_project(gateway: JiraGateway, project: str | None, ask: str) -> str:
     """The project key named, else the only allowed project; with several (or no scope), a
     ToolInputError that says ``ask`` and lists the projects to choose from (keys and names)."""
-    if project.strip():
+    if project and project.strip():
         return project.strip().upper()
     if len(gateway.scope.projects) == 1:
         return gateway.scope.projects[0]
@@ -171,11 +172,8 @@ def _names_an_option(value: Any) -> bool:
 
 def markdown_doc(text: str, what: str) -> dict[str, object]:
     """Markdown as an ADF document, checked before anything is sent."""
-    # The ADF converter loads on first use, keeping start-up light.
-    from server.adf import markdown_to_adf, validate_adf  # noqa: PLC0415
-
-    doc = markdown_to_adf(text)
-    problems = validate_adf(doc)
+    doc = engines.markdown_to_adf(text)
+    problems = engines.validate_adf(doc)
     if problems:
         raise ToolInputError(
             f"The {what} could not be converted to ADF: {'; '.join(problems[:3])}. "

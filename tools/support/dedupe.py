@@ -21,9 +21,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from server import engines
 from server.errors import BadRequest, JiraError, JiraHttpError, NotFound, WriteOutcomeUnknown
 from server.gateway import JiraGateway
-from tools.base import ToolInputError
+from tools.support.base import ToolInputError
 
 REQUEST_PROPERTY = "jira-mcp-gateway.request"
 # Candidates are the caller's issues created this recently; a lost answer is settled within
@@ -65,9 +66,7 @@ def with_request_id(payload: dict[str, Any], request_id: str) -> dict[str, Any]:
 def lookup_jql(project: str, request_id: str) -> str:
     """The JQL that finds the issue a create request made."""
     prop = f"issue.property[{REQUEST_PROPERTY}].id"
-    from server.jql import quote  # noqa: PLC0415  # the JQL engine stays off start-up
-
-    return f"project = {quote(project)} AND {prop} = {quote(request_id)}"
+    return f"project = {engines.quote(project)} AND {prop} = {engines.quote(request_id)}"
 
 
 async def create_once(gateway: JiraGateway, payload: dict[str, Any], request_id: str) -> Created:
@@ -182,11 +181,9 @@ async def _by_property(
 async def _by_candidates(
     gateway: JiraGateway, project: str, summary: str, request_id: str
 ) -> dict[str, Any] | None:
-    from server.jql import quote  # noqa: PLC0415  # the JQL engine stays off start-up
-
     jql = (
-        f"project = {quote(project)} AND creator = currentUser() "
-        f"AND created >= {quote(RECENT)} ORDER BY created DESC"
+        f"project = {engines.quote(project)} AND creator = currentUser() "
+        f"AND created >= {engines.quote(RECENT)} ORDER BY created DESC"
     )
     async for page in gateway.search_all(jql, fields=("summary",), page_size=PAGE):
         for issue in page.issues:
