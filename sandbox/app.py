@@ -30,6 +30,7 @@ def build(config: SandboxConfig) -> Site:
         config.clock,
         config.search_lag,
         agile_flagged=config.agile_flagged,
+        media_url=config.media_url,
     )
     if config.data_path:
         store.attach(site, config.data_path)
@@ -57,4 +58,5 @@ def create_app(config: SandboxConfig | None = None) -> SandboxEdges:
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
     )
     inner.state.site = site
+    inner.state.counters = config.counters
     return wrap(inner, config, site)

@@ -19,6 +19,8 @@ from sandbox.config import BasicCredential, BearerCredential, Counters, Credenti
 
 UNAUTHENTICATED = "You are not authenticated. Authentication required to perform this operation."
 ANONYMOUS_PATHS = frozenset({"/rest/api/3/serverInfo", "/rest/api/2/serverInfo"})
+# The media host's downloads carry their own token in the URL, not Jira's credentials.
+MEDIA_PREFIX = "/file/"
 # Jira Cloud advertises both schemes it takes from scripts.
 CHALLENGE = 'Basic realm="Jira", Bearer realm="Jira"'
 
@@ -75,7 +77,7 @@ def authenticate(
     if header is not None:
         # Wrong credentials are refused even on anonymous paths, as Jira does.
         return identify(header, credentials)
-    if path in ANONYMOUS_PATHS:
+    if path in ANONYMOUS_PATHS or path.startswith(MEDIA_PREFIX):
         return None
     raise AuthError
 

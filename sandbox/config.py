@@ -109,6 +109,9 @@ class Counters:
     injected_errors: int = 0  # error answers from Faults.error_rate
     truncated: int = 0  # 200s whose JSON body was cut short
     hung_writes: int = 0  # write answers held back by Faults.hang_writes
+    # Media-host downloads that carried an Authorization header (a client leaking Jira's
+    # credentials to another host, when the media host is not the site itself).
+    media_with_credentials: int = 0
 
     @property
     def throttled(self) -> int:
@@ -151,3 +154,6 @@ class SandboxConfig:
     # Whether Agile issue answers carry their boolean `flagged` (off: a client must read the
     # Flagged field itself).
     agile_flagged: bool = True
+    # Where attachment content redirects to: Atlassian's media host, as Jira Cloud does. A
+    # sandbox served on a port points it at itself (the media host is not reachable offline).
+    media_url: str = "https://api.media.atlassian.com"

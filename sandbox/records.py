@@ -255,7 +255,8 @@ _GETTERS: dict[str, Callable[[IssueRecord], list[Scalar]]] = {
     "flagged": lambda r: ["Impediment"] if r.issue.flagged else [None],
     "watchers": lambda r: [1],
     "votes": lambda r: [0],
-    "attachments": lambda r: [None],
+    # `attachments IS EMPTY / IS NOT EMPTY` is all JQL asks of this field.
+    "attachments": lambda r: [a.filename for a in r.issue.attachments] or [None],
 }
 
 

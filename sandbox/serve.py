@@ -54,6 +54,7 @@ def serve(  # noqa: PLR0917 - one positional parameter per command-line flag
         data_path=data_path,
         admin_enabled=admin,
         base_url=f"http://127.0.0.1:{port}",
+        media_url=f"http://127.0.0.1:{port}",
     )
     app = create_app(config)
     for line in banner(port, email, token, admin):

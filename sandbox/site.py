@@ -7,6 +7,7 @@ few mutations the routes need, and tells its listeners after every write.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -159,6 +160,27 @@ class Comment(BaseModel):
     updated: datetime
 
 
+class Attachment(BaseModel):
+    """A file attached to an issue; its bytes are kept as base64 so the site stays JSON."""
+
+    id: int
+    filename: str
+    mime_type: str
+    author: str
+    created: datetime
+    content_base64: str
+
+    @property
+    def content(self) -> bytes:
+        """The file's bytes."""
+        return base64.b64decode(self.content_base64)
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return len(self.content)
+
+
 class Issue(BaseModel):
     """One issue; people are account ids, catalogue entries are ids."""
 
@@ -188,6 +210,7 @@ class Issue(BaseModel):
     parent: int | None = None
     rank: str = ""
     comments: list[Comment] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
     properties: Json = Field(default_factory=dict)
     custom: Json = Field(default_factory=dict)
 
@@ -210,6 +233,7 @@ class SiteData(BaseModel):
     issues: list[Issue]
     next_issue_id: int
     next_comment_id: int = 10000
+    next_attachment_id: int = 30000
     # accountId -> project keys that account may not browse (the permission hook).
     hidden_projects: dict[str, list[str]] = Field(default_factory=dict)
     # Keys issues had before a project move -> issue id: Jira still finds them by these.
@@ -230,12 +254,14 @@ class Site:
         search_lag: float = 0.0,
         *,
         agile_flagged: bool = True,
+        media_url: str = "https://api.media.atlassian.com",
     ) -> None:
         self.data = data
         self.base_url = base_url.rstrip("/")
         self.clock = clock
         self.search_lag = search_lag
         self.agile_flagged = agile_flagged
+        self.media_url = media_url.rstrip("/")
         self._listeners: list[Callable[[Site], None]] = []
         self._reindex()
 
@@ -341,6 +367,31 @@ class Site:
         self.data.old_keys[issue.key] = issue.id
         issue.project, issue.key = project_key, new_key
         self.by_key[new_key.upper()] = issue
+
+    def find_attachment(self, attachment_id: int) -> tuple[Issue, Attachment] | None:
+        """An attachment by id, with the issue it is attached to."""
+        for issue in self.data.issues:
+            for attachment in issue.attachments:
+                if attachment.id == attachment_id:
+                    return issue, attachment
+        return None
+
+    def attach(
+        self, issue: Issue, filename: str, mime_type: str, content: bytes, author: str
+    ) -> Attachment:
+        """Attach a file to an issue, as an upload does."""
+        self.data.next_attachment_id += 1
+        attachment = Attachment(
+            id=self.data.next_attachment_id,
+            filename=filename,
+            mime_type=mime_type,
+            author=author,
+            created=self.now,
+            content_base64=base64.b64encode(content).decode(),
+        )
+        issue.attachments.append(attachment)
+        issue.updated = self.now
+        return attachment
 
     def allocate_comment_id(self) -> str:
         """The id for the next comment."""

@@ -8,6 +8,7 @@ Anything else stays a crash whose details never reach the model.
 
 from __future__ import annotations
 
+import base64
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -19,7 +20,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
 from mcp.types import Tool as MCPTool
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -275,8 +276,14 @@ def _adapter(spec: ToolSpec[Any, Any], redactor: Redactor) -> Callable[..., Awai
             get_logger("tools").info("tool_error", tool=spec.name, error=type(exc).__name__)
             raise ToolError(redactor.scrub_text(str(exc))) from exc
         text = redactor.scrub_text(spec.render(result))
+        images = [
+            ImageContent(
+                type="image", data=base64.b64encode(image.data).decode(), mime_type=image.mime_type
+            )
+            for image in spec.images(result)
+        ]
         return CallToolResult(
-            content=[TextContent(type="text", text=text)],
+            content=[TextContent(type="text", text=text), *images],
             structured_content=_scrubbed(result.model_dump(mode="json"), redactor),
         )
 

@@ -26,6 +26,8 @@ TOOL_NAMES = (
     "transition",
     "sprint_progress",
     "validate_jql",
+    "get_attachment",
+    "add_attachment",
 )
 DEFAULT_FIELDS = ("summary", "status", "assignee", "priority", "issuetype", "updated")
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,254}$")

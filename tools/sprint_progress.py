@@ -9,6 +9,7 @@ counts: issues by status category, story points, each assignee's share, the flag
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -127,45 +128,62 @@ async def _flagged_field(ctx: ToolContext) -> str | None:
     return None
 
 
-async def _flag_fields(ctx: ToolContext) -> list[str]:
-    flagged = await _flagged_field(ctx)
-    return [flagged] if flagged else []
+def _has_agile_flags(issues: list[dict[str, Any]]) -> bool:
+    """Whether Jira sent the Agile API's boolean ``flagged`` with these issues."""
+    return any(isinstance(as_dict(i.get("fields")).get(AGILE_FLAGGED), bool) for i in issues)
+
+
+PageAt = Callable[[list[str], int], Awaitable[tuple[list[dict[str, Any]], int | None]]]
+
+
+async def _all_pages(ctx: ToolContext, page_at: PageAt, fields: list[str]) -> list[dict[str, Any]]:
+    """Every page of a sprint's issues. Where the Agile API leaves out its ``flagged``
+    boolean, the Flagged field is found in the catalogue and the first page read again with it
+    (so a site that sends the boolean never pays for the catalogue)."""
+    page, start = await page_at(fields, 0)
+    if page and not _has_agile_flags(page):
+        flagged = await _flagged_field(ctx)
+        if flagged:
+            fields = [*fields, flagged]
+            page, start = await page_at(fields, 0)
+    issues = list(page)
+    await ctx.progress(len(issues), None, f"read {len(issues)} issues of the sprint")
+    while start is not None:
+        page, start = await page_at(fields, start)
+        issues.extend(page)
+        await ctx.progress(len(issues), None, f"read {len(issues)} issues of the sprint")
+    return issues
 
 
 async def _sprint_issues(
     ctx: ToolContext, sprint_id: int, estimation: str | None
 ) -> list[dict[str, Any]]:
     """Every issue of the sprint (all pages), with only the fields the figures use."""
-    fields = [*_FIELDS, *await _flag_fields(ctx), *([estimation] if estimation else [])]
-    issues: list[dict[str, Any]] = []
-    start: int | None = 0
-    while start is not None:
-        page, start = await ctx.gateway.agile.sprint_issues_page(sprint_id, fields, start)
-        issues.extend(page)
-        await ctx.progress(len(issues), None, f"read {len(issues)} issues of the sprint")
-    return issues
+    fields = [*_FIELDS, *([estimation] if estimation else [])]
+
+    async def page_at(wanted: list[str], start: int) -> tuple[list[dict[str, Any]], int | None]:
+        return await ctx.gateway.agile.sprint_issues_page(sprint_id, wanted, start)
+
+    return await _all_pages(ctx, page_at, fields)
 
 
 async def _active_sprint_issues(
     ctx: ToolContext, board_id: int, estimation: str | None
 ) -> list[dict[str, Any]]:
     """Every issue of the board's active sprint (all pages), each with its sprint."""
-    fields = [*_FIELDS, *await _flag_fields(ctx), "sprint", *([estimation] if estimation else [])]
-    issues: list[dict[str, Any]] = []
-    start: int | None = 0
-    while start is not None:
-        page, start = await ctx.gateway.agile.board_issues_page(
-            board_id, fields, start, ACTIVE_SPRINT_JQL
-        )
-        issues.extend(page)
-        await ctx.progress(len(issues), None, f"read {len(issues)} issues of the sprint")
-    return issues
+    fields = [*_FIELDS, "sprint", *([estimation] if estimation else [])]
+
+    async def page_at(wanted: list[str], start: int) -> tuple[list[dict[str, Any]], int | None]:
+        return await ctx.gateway.agile.board_issues_page(board_id, wanted, start, ACTIVE_SPRINT_JQL)
+
+    return await _all_pages(ctx, page_at, fields)
 
 
 async def handle(ctx: ToolContext, params: Params) -> Result:
     """Locate the sprint, read its issues, count."""
     sprint, estimation, issues = await _locate_and_read(ctx, params)
-    flagged = await _flagged_field(ctx)
+    # The catalogue is only needed (and then already cached) where Jira left out the boolean.
+    flagged = None if not issues or _has_agile_flags(issues) else await _flagged_field(ctx)
     figures = summarise(sprint, estimation, issues, datetime.now(UTC), flagged_field=flagged)
     return Result(**dict(figures))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from sandbox.routes import agile, issues, meta, removed, search, transitions
+from sandbox.routes import agile, attachments, issues, meta, removed, search, transitions
 
 
 def all_routes() -> list[BaseRoute]:
@@ -13,6 +13,7 @@ def all_routes() -> list[BaseRoute]:
         *removed.ROUTES,
         *search.ROUTES,
         *issues.ROUTES,
+        *attachments.ROUTES,
         *transitions.ROUTES,
         *meta.ROUTES,
         *agile.ROUTES,

@@ -157,7 +157,7 @@ RENDERERS: dict[str, Renderer] = {
     },
     "votes": lambda v, i: {"self": v.api(f"issue/{i.key}/votes"), "votes": 0, "hasVoted": False},
     "worklog": lambda v, i: {"startAt": 0, "maxResults": 20, "total": 0, "worklogs": []},
-    "attachment": lambda v, i: [],
+    "attachment": lambda v, i: [shapes.attachment(v, a) for a in i.attachments],
     "timetracking": lambda v, i: {},
     "progress": lambda v, i: dict(_ZERO_PROGRESS),
     "aggregateprogress": lambda v, i: dict(_ZERO_PROGRESS),

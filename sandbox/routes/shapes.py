@@ -6,6 +6,7 @@ import hashlib
 
 from sandbox.routes.common import View, jira_time
 from sandbox.site import (
+    Attachment,
     Board,
     Comment,
     Component,
@@ -263,4 +264,29 @@ def sprint_field(v: View, s: Sprint) -> Json:
     out = sprint(v, s)
     del out["self"]
     out["boardId"] = out.pop("originBoardId")
+    return out
+
+
+def attachment(v: View, a: Attachment) -> Json:
+    """An Attachment, as in an issue's ``attachment`` field and an upload's answer."""
+    out: Json = {
+        "self": v.api(f"attachment/{a.id}"),
+        "id": str(a.id),
+        "filename": a.filename,
+        "author": user_or_none(v, a.author),
+        "created": jira_time(a.created),
+        "size": a.size,
+        "mimeType": a.mime_type,
+        "content": v.api(f"attachment/content/{a.id}"),
+    }
+    if a.mime_type.startswith("image/"):
+        out["thumbnail"] = v.api(f"attachment/thumbnail/{a.id}")
+    return out
+
+
+def attachment_metadata(v: View, a: Attachment) -> Json:
+    """AttachmentMetadata (``GET /attachment/{id}``): the same details, with a numeric id."""
+    out = attachment(v, a)
+    out["id"] = a.id
+    out["properties"] = {}
     return out

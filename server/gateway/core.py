@@ -15,13 +15,16 @@ from server.gateway.clock import Clock
 from server.gateway.error_mapping import (
     error_from_exception,
     error_from_response,
+    file_too_large,
     invalid_json,
     too_large,
 )
 from server.gateway.error_mapping import stacked_encoding as stacked_encoding_error
 from server.gateway.guard import Outbound, ScopeGuard
 from server.gateway.limiter import RateLimiter
+from server.gateway.redirects import MAX_REDIRECTS, redirect_request
 from server.gateway.retry import RETRY_STATUSES, Backoff, is_safe_to_repeat
+from server.gateway.routes import Route
 from server.gateway.scope import ProjectScope
 from server.logging import get_logger
 from server.redact import Redactor
@@ -57,6 +60,14 @@ class _Retry:
 
 
 @dataclass(frozen=True)
+class Download:
+    """A file's bytes as Jira (or its media host) sent them."""
+
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
 class _Call:
     """One logical request and what is known about repeating it."""
 
@@ -65,6 +76,11 @@ class _Call:
     params: Mapping[str, str | int] | None
     body: Json
     safe: bool
+    # Multipart parts (uploads) and extra headers, sent as they are.
+    files: Mapping[str, tuple[str, bytes, str]] | None = None
+    headers: Mapping[str, str] | None = None
+    # A download: the answer is bytes read up to this many, not JSON.
+    download_cap: int | None = None
 
 
 class JiraHttp:
@@ -121,23 +137,50 @@ class JiraHttp:
         params: Mapping[str, str | int] | None = None,
         body: Json = None,
         issue: str | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Json:
         """Send ``method path`` and return its JSON (None for an empty answer).
 
-        ``issue`` names the issue a write changes, for Jira's per-issue write limit.
+        ``issue`` names the issue a write changes, for Jira's per-issue write limit;
+        ``files`` are multipart parts (name -> (filename, bytes, media type)).
         Raises a JiraError; for a write whose answer was lost, WriteOutcomeUnknown.
         The scope guard checks the request first and filters the answer before it returns.
         """
         checked, route = await self.guard.outbound(Outbound(method, path, params, body))
-        call = _Call(method, path, checked.params, checked.body, is_safe_to_repeat(method, path))
+        call = _Call(
+            method,
+            path,
+            checked.params,
+            checked.body,
+            is_safe_to_repeat(method, path),
+            files=files,
+            headers=headers,
+        )
+        data = await self._send_guarded(call, issue, route)
+        return await self.guard.inbound(route, data)
+
+    async def download(self, path: str, *, max_bytes: int) -> Download:
+        """The bytes at ``GET path`` (a file), following a redirect to Atlassian's media host.
+
+        Raises ResponseTooLarge past ``max_bytes``. The guard checks the request like any
+        other; the bytes are the file's own and pass no JSON filter.
+        """
+        checked, route = await self.guard.outbound(Outbound("GET", path))
+        call = _Call("GET", path, checked.params, None, safe=True, download_cap=max_bytes)
+        data = await self._send_guarded(call, None, route)
+        if not isinstance(data, Download):
+            raise InvalidResponse(f"Jira sent no file for GET {path}.", method="GET", path=path)
+        return data
+
+    async def _send_guarded(self, call: _Call, issue: str | None, route: Route) -> Json:
         try:
-            data = await self._send(call, issue)
+            return await self._send(call, issue)
         except JiraError as exc:
             replacement = self.guard.on_error(route, exc)
             if replacement is exc:
                 raise
             raise replacement from None
-        return await self.guard.inbound(route, data)
 
     async def check(self, method: str, path: str, *, body: Json = None) -> None:
         """Run the scope guard's checks on a request without sending it (dry runs)."""
@@ -163,9 +206,16 @@ class JiraHttp:
         try:
             with self.clock.timeout(self.timeout):
                 async with self.client.stream(
-                    call.method, call.path, params=call.params, json=call.body
+                    call.method,
+                    call.path,
+                    params=call.params,
+                    json=call.body,
+                    files=call.files,
+                    headers=call.headers,
                 ) as response:
                     status = response.status_code
+                    if call.download_cap is not None and response.is_redirect:
+                        return await self._follow(call, response, attempt, waited, started)
                     body = await self._read_body(call, response)
         except (_httpx().HTTPError, TimeoutError) as exc:
             self._log_call(
@@ -199,9 +249,53 @@ class JiraHttp:
         )
         self.log.statuses[response.status_code] += 1
         retry_after = self._observe(response)
+        if response.is_success and call.download_cap is not None:
+            return Download(body, response.headers.get("content-type", ""))
         if response.is_success:
             return self._decode(call, response.status_code, body)
         return self._after_error_status(call, response.status_code, body, retry_after, attempt)
+
+    async def _follow(
+        self, call: _Call, redirect: httpx.Response, attempt: int, waited: float, started: float
+    ) -> Download:
+        """Follow a download's redirect: to Jira itself with its credentials, to Atlassian's
+        media host without them, and nowhere else."""
+        self._log_call(
+            call,
+            status=redirect.status_code,
+            attempt=attempt,
+            waited=waited,
+            started=started,
+            error=None,
+        )
+        self._observe(redirect)
+        cap = call.download_cap or 0
+        response = redirect
+        for _ in range(MAX_REDIRECTS):
+            request = redirect_request(self.client, response, call.method, call.path)
+            response = await self.client.send(request, stream=True)
+            try:
+                if response.is_redirect:
+                    continue
+                if not response.is_success:
+                    raise InvalidResponse(
+                        f"The file's host answered {response.status_code} for the download. "
+                        "Try again later, or open the attachment in Jira.",
+                        method=call.method,
+                        path=call.path,
+                        status=response.status_code,
+                    )
+                body = await read_capped(response, cap)
+                if not body.complete:
+                    raise file_too_large(call.method, call.path, response.status_code, cap)
+                return Download(body.data, response.headers.get("content-type", ""))
+            finally:
+                await response.aclose()
+        raise InvalidResponse(
+            f"The download was redirected more than {MAX_REDIRECTS} times; not followed further.",
+            method=call.method,
+            path=call.path,
+        )
 
     async def _read_body(self, call: _Call, response: httpx.Response) -> bytes:
         """The decoded body, read as a stream under the size cap.
@@ -211,6 +305,11 @@ class JiraHttp:
         """
         status = response.status_code
         encoding = stacked_encoding(response)
+        if call.download_cap is not None and response.is_success:
+            body = await read_capped(response, call.download_cap)
+            if not body.complete:
+                raise file_too_large(call.method, call.path, status, call.download_cap)
+            return body.data
         if not response.is_success:
             if encoding is not None:
                 return b""  # the status alone says what happened

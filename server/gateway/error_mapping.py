@@ -178,6 +178,19 @@ def too_large(method: str, path: str, status: int, limit: int) -> ResponseTooLar
     return error
 
 
+def file_too_large(method: str, path: str, status: int, limit: int) -> ResponseTooLarge:
+    """A downloaded file longer than the caller's ``max_bytes``."""
+    error = ResponseTooLarge(
+        f"The file is larger than {_size(limit)} (max_bytes={limit}), so reading stopped "
+        "there. Ask again with a larger max_bytes, or open the attachment in Jira.",
+        method=method,
+        path=path,
+        status=status,
+    )
+    error.limit = limit
+    return error
+
+
 def stacked_encoding(method: str, path: str, status: int, encoding: str) -> InvalidResponse:
     """An answer compressed several times over, which Jira never sends."""
     return InvalidResponse(

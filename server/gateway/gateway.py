@@ -19,6 +19,7 @@ import anyio
 from server.config import Settings
 from server.errors import BadRequest, InvalidResponse, JiraError
 from server.gateway.agile import AgileApi
+from server.gateway.attachments import AttachmentsApi
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
 from server.gateway.limiter import RateLimiter
@@ -68,6 +69,7 @@ class JiraGateway:
         self.scope = ProjectScope(settings.jira_projects)
         self.meta = MetaApi(http, settings.jira_deployment)
         self.agile = AgileApi(http, self.scope)
+        self.attachments = AttachmentsApi(http, http.clock)
         # The guard reads field schemas to tell which write values name other objects.
         http.guard.field_catalogue = self.meta.fields
 

@@ -59,11 +59,15 @@ _OBJECT_KINDS: Final = {
     Kind.VERSION: "version",
     Kind.COMPONENT: "component",
     Kind.CREATEMETA: "project",
+    Kind.ATTACHMENT: "attachment",
 }
 WRITES: Final = frozenset({"POST", "PUT", "DELETE"})
 
 # The issues read during the current tool call (ref -> project): a write may rely on these.
 _CALL_READS: ContextVar[dict[str, str] | None] = ContextVar("call_reads", default=None)
+# Attachment ids listed on in-scope issues read during the current tool call: Jira's
+# attachment endpoints do not name the issue, so only these may be fetched.
+_CALL_ATTACHMENTS: ContextVar[set[str] | None] = ContextVar("call_attachments", default=None)
 
 
 class UnscopedRequest(RuntimeError):
@@ -83,11 +87,13 @@ class Outbound:
 @contextmanager
 def tool_call() -> Iterator[None]:
     """Mark one tool call: issues read inside it may serve its writes' scope checks."""
-    token = _CALL_READS.set({})
+    reads = _CALL_READS.set({})
+    attachments = _CALL_ATTACHMENTS.set(set())
     try:
         yield
     finally:
-        _CALL_READS.reset(token)
+        _CALL_ATTACHMENTS.reset(attachments)
+        _CALL_READS.reset(reads)
 
 
 class ScopeGuard:
@@ -151,6 +157,9 @@ class ScopeGuard:
             await self.require_board(int(ref))
         elif kind is Kind.SPRINT_PART:
             await self.require_sprint(int(ref))
+        elif kind is Kind.ATTACHMENT and ref not in (_CALL_ATTACHMENTS.get() or set()):
+            # Read the issue first (in this tool call): its attachment list vouches for ids.
+            raise self.scope.not_found("attachment", ref)
         if write and isinstance(request.body, Mapping):
             await self._check_write_values(request.body)
         return _with_project_field(request, kind)
@@ -422,6 +431,9 @@ class ScopeGuard:
         while len(self._issue_projects) > REMEMBERED:
             self._issue_projects.popitem(last=False)
         fields = _dict(issue.get("fields"))
+        listed = _CALL_ATTACHMENTS.get()
+        if listed is not None:
+            listed.update(str(_dict(a).get("id")) for a in _list(fields, "attachment"))
         project_ref = _dict(fields.get("project"))
         if project_ref.get("id") is not None:
             self._project_keys[str(project_ref["id"])] = project

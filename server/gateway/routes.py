@@ -33,6 +33,7 @@ class Kind(StrEnum):
     BOARD_PART = "board_part"  # /board/{id}/configuration, /sprint, /issue
     SPRINT = "sprint"  # /sprint/{id}
     SPRINT_PART = "sprint_part"  # /sprint/{id}/issue
+    ATTACHMENT = "attachment"  # /attachment/{id}, /attachment/content/{id}
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ _TABLE: tuple[tuple[frozenset[str], str, Kind], ...] = (
         Kind.SITE,
     ),
     (frozenset({"POST"}), rf"{_API}/issueLink", Kind.LINK),
+    (_READ, rf"{_API}/attachment/(?:content/)?{_NUMBER}", Kind.ATTACHMENT),
     (_READ, rf"{_API}/version/{_NUMBER}", Kind.VERSION),
     (_READ, rf"{_API}/component/{_NUMBER}", Kind.COMPONENT),
     (_READ, rf"{_AGILE}/board", Kind.BOARDS),

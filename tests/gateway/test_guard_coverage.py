@@ -16,6 +16,8 @@ from server.config import Settings
 from server.errors import JiraError
 from server.gateway import JiraGateway
 from server.gateway.agile import AgileApi
+from server.gateway.attachments import AttachmentsApi
+from server.gateway.guard import tool_call
 from server.gateway.meta import MetaApi
 
 pytestmark = pytest.mark.anyio
@@ -26,6 +28,13 @@ Call = Callable[[JiraGateway], Awaitable[Any]]
 async def _all_pages(gateway: JiraGateway) -> None:
     async for _ in gateway.search_all("status = Done", fields=("summary",)):
         pass
+
+
+async def _listed_then_content(gateway: JiraGateway) -> None:
+    # Content is only fetched for an attachment listed on an issue read in the same call.
+    with tool_call():
+        await gateway.attachments.listed("SHOP-1")
+        await gateway.attachments.content("30001", max_bytes=1_000_000)
 
 
 # One call per public method that talks to Jira; a new method must be added here.
@@ -54,6 +63,11 @@ CALLS: dict[str, Call] = {
     "meta.priorities": lambda g: g.meta.priorities(),
     "meta.project": lambda g: g.meta.project("SHOP"),
     "meta.projects": lambda g: g.meta.projects(),
+    "attachments.listed": lambda g: g.attachments.listed("SHOP-1"),
+    "attachments.content": _listed_then_content,
+    "attachments.upload_once": lambda g: g.attachments.upload_once(
+        "SHOP-1", "notes.txt", b"x", "text/plain"
+    ),
     "agile.boards": lambda g: g.agile.boards("SHOP"),
     "agile.board": lambda g: g.agile.board(1),
     "agile.board_config": lambda g: g.agile.board_config(1),
@@ -69,7 +83,13 @@ CALLS: dict[str, Call] = {
 def public_methods() -> set[str]:
     """The coroutine methods of the gateway and its parts, by dotted name."""
     found = set()
-    for prefix, cls in (("", JiraGateway), ("meta.", MetaApi), ("agile.", AgileApi)):
+    parts = (
+        ("", JiraGateway),
+        ("meta.", MetaApi),
+        ("agile.", AgileApi),
+        ("attachments.", AttachmentsApi),
+    )
+    for prefix, cls in parts:
         for name, member in inspect.getmembers(cls):
             if name.startswith("_") or name == "open":
                 continue
@@ -99,5 +119,11 @@ async def test_every_request_passed_the_guard(name: str, projects: str) -> None:
     # Only a dry run's check without a scope has nothing to read.
     if (name, projects) != ("preflight", ""):
         assert recorder.requests, f"{name} sent nothing, so it proves nothing"
-    unchecked = [request for request in recorder.requests if checked[request] < 1]
+    # The media host's download is the second leg of a checked attachment request, not a
+    # Jira endpoint (server.gateway.redirects decides where it may go).
+    unchecked = [
+        request
+        for request in recorder.requests
+        if checked[request] < 1 and not request.startswith("GET /file/")
+    ]
     assert not unchecked, f"{name} sent requests the guard never saw: {unchecked}"

@@ -17,11 +17,13 @@ CALLS: list[tuple[str, dict[str, object]]] = [
     ("sprint_progress", {"project": "SHOP"}),
     ("create_issue", {"summary": "Filed over stdio", "project": "SHOP"}),
     ("transition", {"key": "SHOP-1", "to": "In Progress"}),
+    ("get_attachment", {"key": "SHOP-1", "attachment": "shop-screenshot.png"}),
+    ("add_attachment", {"key": "SHOP-2", "filename": "stdio.txt", "text": "over stdio"}),
 ]
 
 
 async def test_every_tool_over_stdio() -> None:
-    """Each of the six tools answers over stdio without an error, text and structure both."""
+    """Each tool answers over stdio without an error, text and structure both."""
     params = StdioServerParameters(
         command=EXECUTABLE, args=["serve", "--sandbox"], env=clean_env(LOG_LEVEL="WARNING")
     )

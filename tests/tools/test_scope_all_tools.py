@@ -128,6 +128,32 @@ CASES = [
     case("sprint_progress", {"sprint_id": 8, "board_id": 1}, must_fail=True),
     case("sprint_progress", {"sprint_id": ACTIVE_SHOP_SPRINT}),
     case("sprint_progress", {}),
+    # get_attachment: SEC's files by their own issue, through an allowed issue, by a move.
+    case(
+        "get_attachment",
+        {"key": "{sec_file_issue}", "attachment": "{sec_file_id}"},
+        must_fail=True,
+    ),
+    case("get_attachment", {"key": "OPS-1", "attachment": "{sec_file_id}"}, must_fail=True),
+    case("get_attachment", {"key": "SHOP-2", "attachment": "{sec_file_name}"}, must_fail=True),
+    case("get_attachment", {"key": "{moved_key}", "attachment": "{moved_file}"}, must_fail=True),
+    # add_attachment: SEC issues by key and id, the moved issue, dry runs.
+    case(
+        "add_attachment",
+        {"key": "{sec_file_issue}", "filename": "probe.txt", "text": "probe"},
+        must_fail=True,
+    ),
+    case(
+        "add_attachment",
+        {"key": "{sec_key}", "filename": "probe.txt", "text": "probe", "dry_run": True},
+        must_fail=True,
+    ),
+    case("add_attachment", {"key": "{sec_id}", "filename": "p.txt", "text": "p"}, must_fail=True),
+    case(
+        "add_attachment",
+        {"key": "{moved_key}", "filename": "probe.txt", "text": "probe"},
+        must_fail=True,
+    ),
     # validate_jql: local and remote checks of queries about SEC.
     case("validate_jql", {"jql": "project = SEC"}),
     case("validate_jql", {"jql": "key = {sec_key}", "remote": True}),
@@ -154,7 +180,12 @@ def arrange(site: Site) -> dict[str, str]:
     )
     child.parent = epic.id
     project = site.projects[FORBIDDEN]
+    with_files = next(i for i in sec_issues if i.attachments)
     return {
+        "sec_file_issue": with_files.key,
+        "sec_file_id": str(with_files.attachments[0].id),
+        "sec_file_name": with_files.attachments[-1].filename,
+        "moved_file": moved.attachments[0].filename if moved.attachments else "x.png",
         "sec_key": sec_issue.key,
         "sec_key_lower": sec_issue.key.lower(),
         "sec_id": str(sec_issue.id),
@@ -210,6 +241,9 @@ def sec_secrets(site: Site) -> Iterator[str]:
             yield board.name
     project = site.projects[FORBIDDEN]
     yield f"{project.name} ({project.key})"
+    for issue in site.issues():
+        if issue.project == FORBIDDEN:
+            yield from (a.filename for a in issue.attachments)
 
 
 @pytest.mark.parametrize("probe", CASES)

@@ -95,6 +95,8 @@ JQL = [
     'text ~ "{w}"',
 ]
 FIELDS = ["summary", "parent", "Sprint", "subtasks", "status", "description"]
+# Attachment ids and names of the seeded files (SHOP-1's and SEC-1's) and one that is missing.
+ATTACHMENTS = ["30001", "30002", "30003", "30004", "sec-service.log", "shop-screenshot.png", "9"]
 SEC_REFERENCE_FIELDS = [{"fixVersions": [{"id": "100020"}]}, {"components": [{"id": "100021"}]}]
 
 
@@ -145,6 +147,15 @@ def sprint_progress_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
     )
 
 
+def get_attachment_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    return {"key": ("ref", picked.k), "attachment": draw(st.sampled_from(ATTACHMENTS))}
+
+
+def add_attachment_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    args = {"key": ("ref", picked.k), "filename": "probe.txt", "text": "probe"}
+    return {**args, "dry_run": draw(st.booleans())}
+
+
 # The arguments of each tool's calls; every registered tool needs an entry (tested below).
 ARGUMENTS: dict[str, Callable[[st.DrawFn, Picked], dict[str, Any]]] = {
     "search_jql": search_jql_args,
@@ -153,6 +164,8 @@ ARGUMENTS: dict[str, Callable[[st.DrawFn, Picked], dict[str, Any]]] = {
     "transition": transition_args,
     "sprint_progress": sprint_progress_args,
     "validate_jql": validate_jql_args,
+    "get_attachment": get_attachment_args,
+    "add_attachment": add_attachment_args,
 }
 
 
@@ -232,6 +245,10 @@ def forbidden_strings(site: Site) -> set[str]:
     sec_boards = {b.id for b in site.data.boards if b.project_key == FORBIDDEN}
     found |= {s.name for s in site.data.sprints if s.board_id in sec_boards}
     found |= {b.name for b in site.data.boards if b.id in sec_boards}
+    for issue in site.issues():
+        if issue.project == FORBIDDEN:
+            found |= {a.filename for a in issue.attachments}
+            found |= {a.content.decode(errors="replace")[:40] for a in issue.attachments}
     return found
 
 

@@ -179,8 +179,9 @@ async def test_text_is_compact_with_header_tables_and_blocked_list(
 
 
 async def test_upstream_requests_stay_within_two_plus_pages(sandbox_app: Any) -> None:
-    """By project: board list, configuration, field catalogue and the pages of the board's
-    active-sprint issues (3 + pages) on the first call; configuration and catalogue are cached."""
+    """By project: board list, configuration and the pages of the board's active-sprint
+    issues (2 + pages) on the first call, where Jira sends the Agile API's `flagged`; the
+    configuration is cached."""
     counter = RequestRecorder(sandbox_app)
     pages = math.ceil(len(sprint_issues(site_of(sandbox_app), ACTIVE_SHOP_SPRINT)) / PAGE)
     server = build_server(tool_settings(jira_projects="SHOP,OPS"), jira_app=counter)
@@ -194,10 +195,28 @@ async def test_upstream_requests_stay_within_two_plus_pages(sandbox_app: Any) ->
         by_id = counter.take()
     issue_pages = "GET /rest/agile/1.0/board/1/issue"
     assert first.count(issue_pages) == pages
-    assert first.count("GET /rest/api/3/field") == 1
-    assert len(first) == 3 + pages, first
+    assert first.count("GET /rest/api/3/field") == 0
+    assert len(first) == 2 + pages, first
     assert len(later) == 1 + pages, later
     assert len(by_id) <= 2 + pages, by_id
+
+
+async def test_without_the_agile_flag_the_catalogue_is_read_once() -> None:
+    """A site that leaves out `flagged`: one catalogue read and the first page read again
+    with the Flagged field, on the first call only."""
+    app = create_app(SandboxConfig(rate_limit=None, agile_flagged=False))
+    counter = RequestRecorder(app)
+    pages = math.ceil(len(sprint_issues(site_of(app), ACTIVE_SHOP_SPRINT)) / PAGE)
+    server = build_server(tool_settings(jira_projects="SHOP,OPS"), jira_app=counter)
+    async with Client(server, raise_exceptions=False) as client:
+        counter.take()
+        await client.call_tool("sprint_progress", {"project": "SHOP"})
+        first = counter.take()
+        await client.call_tool("sprint_progress", {"project": "SHOP"})
+        later = counter.take()
+    assert first.count("GET /rest/api/3/field") == 1
+    assert len(first) == 4 + pages, first
+    assert len(later) == 2 + pages, later
 
 
 async def test_sprint_id_first_call_costs_at_most_four_plus_pages(sandbox_app: Any) -> None:

@@ -7,7 +7,7 @@ passes progress through ``ToolContext.progress``.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -42,6 +42,18 @@ class ToolResult(BaseModel):
     """Base of every tool's typed result (outputSchema and structuredContent)."""
 
 
+@dataclass(frozen=True)
+class Image:
+    """An image a tool answers with, shown to the model as MCP image content."""
+
+    data: bytes
+    mime_type: str
+
+
+def _no_images(result: Any) -> Sequence[Image]:
+    return ()
+
+
 @dataclass
 class ToolContext:
     """What a handler may use: the shared gateway, the settings, and a progress reporter."""
@@ -67,6 +79,8 @@ class ToolSpec(Generic[ParamsT, ResultT]):
     destructive: bool
     idempotent: bool
     open_world: bool
+    # Images to send beside the text (a screenshot attachment); most tools have none.
+    images: Callable[[ResultT], Sequence[Image]] = _no_images
 
     def annotations(self) -> dict[str, Any]:
         """The MCP tool annotations, every hint explicit. The title is the tool's own
