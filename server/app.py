@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import base64
 import inspect
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
@@ -31,9 +32,13 @@ from server.arguments import ArgumentError, check_arguments, given_type
 from server.config import Settings
 from server.errors import JiraError
 from server.gateway import Clock, JiraGateway, tool_call
+from server.gateway.audit import calling
 from server.logging import get_logger
 from server.redact import Redactor
 from tools import ToolContext, ToolInputError, ToolSpec, selected_tools
+
+if TYPE_CHECKING:
+    from server.metrics import Metrics  # HTTP mode only: stdio never loads prometheus-client
 
 SERVER_NAME = "jira-mcp-gateway"
 GUARD_LENGTH = 1000  # maxLength from here up is a guard, not advertised (see lean_schema)
@@ -196,19 +201,27 @@ class AppState:
 
     gateway: JiraGateway
     settings: Settings
+    metrics: Metrics | None = None
 
 
 def build_server(
-    settings: Settings, *, jira_app: object | None = None, clock: Clock | None = None
+    settings: Settings,
+    *,
+    jira_app: object | None = None,
+    clock: Clock | None = None,
+    metrics: Metrics | None = None,
 ) -> MCPServer:
-    """The MCP server for ``settings``; ``jira_app`` is an ASGI Jira to use in-process."""
+    """The MCP server for ``settings``; ``jira_app`` is an ASGI Jira to use in-process;
+    ``metrics`` (HTTP mode) counts tool calls and Jira requests."""
     if jira_app is None and settings.is_sandbox:
         jira_app = _default_sandbox()
 
     @asynccontextmanager
     async def lifespan(server: MCPServer) -> AsyncIterator[AppState]:
         async with JiraGateway.open(settings, asgi_app=jira_app, clock=clock) as gateway:
-            yield AppState(gateway=gateway, settings=settings)
+            if metrics is not None:
+                gateway.http.observer = metrics
+            yield AppState(gateway=gateway, settings=settings, metrics=metrics)
 
     mcp = GatewayServer(
         SERVER_NAME,
@@ -265,27 +278,18 @@ def _adapter(spec: ToolSpec[Any, Any], redactor: Redactor) -> Callable[..., Awai
 
     async def call_tool(ctx: Context[AppState], **arguments: Any) -> CallToolResult:
         state: AppState = ctx.request_context.lifespan_context
-        params = spec.params.model_validate(arguments)
-        tool_ctx = ToolContext(
-            gateway=state.gateway, settings=state.settings, progress=ctx.report_progress
-        )
+        started = time.perf_counter()
+        outcome = "error"
         try:
-            with tool_call():
-                result = await spec.handler(tool_ctx, params)
-        except _model_fixable() as exc:
-            get_logger("tools").info("tool_error", tool=spec.name, error=type(exc).__name__)
-            raise ToolError(redactor.scrub_text(str(exc))) from exc
-        text = redactor.scrub_text(spec.render(result))
-        images = [
-            ImageContent(
-                type="image", data=base64.b64encode(image.data).decode(), mime_type=image.mime_type
-            )
-            for image in spec.images(result)
-        ]
-        return CallToolResult(
-            content=[TextContent(type="text", text=text), *images],
-            structured_content=_scrubbed(result.model_dump(mode="json"), redactor),
-        )
+            answer = await _answer(spec, redactor, ctx, state, arguments)
+            outcome = "ok"
+            return answer
+        except ToolError:
+            outcome = "tool_error"
+            raise
+        finally:
+            if state.metrics is not None:
+                state.metrics.tool_call(spec.name, outcome, time.perf_counter() - started)
 
     call_tool.__name__ = spec.name
     call_tool.__doc__ = spec.description
@@ -302,6 +306,38 @@ def _adapter(spec: ToolSpec[Any, Any], redactor: Redactor) -> Callable[..., Awai
         "return": return_type,
     }
     return call_tool
+
+
+async def _answer(
+    spec: ToolSpec[Any, Any],
+    redactor: Redactor,
+    ctx: Context[AppState],
+    state: AppState,
+    arguments: dict[str, Any],
+) -> CallToolResult:
+    """Run the tool's handler and turn its result into text, images and structured content."""
+    params = spec.params.model_validate(arguments)
+    tool_ctx = ToolContext(
+        gateway=state.gateway, settings=state.settings, progress=ctx.report_progress
+    )
+    headers = ctx.headers or {}
+    try:
+        with tool_call(), calling(spec.name, headers.get("mcp-session-id")):
+            result = await spec.handler(tool_ctx, params)
+    except _model_fixable() as exc:
+        get_logger("tools").info("tool_error", tool=spec.name, error=type(exc).__name__)
+        raise ToolError(redactor.scrub_text(str(exc))) from exc
+    text = redactor.scrub_text(spec.render(result))
+    images = [
+        ImageContent(
+            type="image", data=base64.b64encode(image.data).decode(), mime_type=image.mime_type
+        )
+        for image in spec.images(result)
+    ]
+    return CallToolResult(
+        content=[TextContent(type="text", text=text), *images],
+        structured_content=_scrubbed(result.model_dump(mode="json"), redactor),
+    )
 
 
 def _scrubbed(value: Any, redactor: Redactor) -> Any:

@@ -109,12 +109,19 @@ def _serve_http(settings: Settings) -> int:
     from server.app import build_server, session_manager, streamable_http_app  # noqa: PLC0415
     from server.healthcheck import health_url, serving  # noqa: PLC0415
     from server.http import build_http_app, check_bind, listen, run_http  # noqa: PLC0415
+    from server.metrics import Metrics  # noqa: PLC0415
 
     check_bind(settings)
     # Bound before the banner: a busy port is one line and a non-zero exit, nothing printed first.
     sock = listen(settings)
-    mcp = build_server(settings)
-    app = build_http_app(settings, streamable_http_app(mcp, settings), lambda: session_manager(mcp))
+    metrics = Metrics()
+    mcp = build_server(settings, metrics=metrics)
+    app = build_http_app(
+        settings,
+        streamable_http_app(mcp, settings),
+        lambda: session_manager(mcp),
+        metrics=metrics,
+    )
     with serving("http", health_url(settings.mcp_host, sock.getsockname()[1])):
         # Over HTTP stdout carries no MCP, so the welcome goes there and stderr stays all JSON.
         print(_welcome(settings), file=sys.stdout, flush=True)

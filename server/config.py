@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     mcp_session_idle_timeout: float = Field(
         600.0, ge=10, le=86_400, description="Seconds an idle HTTP session is kept open."
     )
+    jira_audit_log: Path | None = Field(
+        None, description="File that write audit lines are appended to (default: the log)."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level (logs go to stderr)."
     )

@@ -25,6 +25,10 @@ from server.sessions import SessionGuard
 if TYPE_CHECKING:
     import uvicorn
 
+    from server.metrics import Metrics
+
+METRICS_PATH = "/metrics"
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -138,18 +142,26 @@ def build_http_app(
     sessions: Callable[[], Any],
     *,
     clock: Clock | None = None,
+    metrics: Metrics | None = None,
 ) -> ASGIApp:
-    """The whole HTTP app: /healthz, the MCP app at /mcp, and the bearer check if configured.
+    """The whole HTTP app: /healthz, /metrics, the MCP app at /mcp, and the bearer check if
+    configured (it guards /metrics too: endpoint names and counts are the site's business).
 
     Sessions are capped per client address and closed when idle (``clock`` for tests).
     """
     from starlette.applications import Starlette  # noqa: PLC0415  # HTTP mode only
     from starlette.requests import Request  # noqa: PLC0415
-    from starlette.responses import JSONResponse  # noqa: PLC0415
+    from starlette.responses import JSONResponse, Response  # noqa: PLC0415
     from starlette.routing import Mount, Route  # noqa: PLC0415
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
+
+    async def exposition(request: Request) -> Response:
+        if metrics is None:
+            return JSONResponse({"error": "metrics are not collected by this server"}, 404)
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -165,7 +177,12 @@ def build_http_app(
             clock=clock or SystemClock(),
         )
     app: ASGIApp = Starlette(
-        routes=[Route(HEALTH_PATH, health), Mount("/", app=mcp_app)], lifespan=lifespan
+        routes=[
+            Route(HEALTH_PATH, health),
+            Route(METRICS_PATH, exposition),
+            Mount("/", app=mcp_app),
+        ],
+        lifespan=lifespan,
     )
     if settings.mcp_auth_token is not None:
         app = BearerAuth(app, settings.mcp_auth_token.get_secret_value())

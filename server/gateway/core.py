@@ -6,10 +6,11 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from server.errors import InvalidResponse, JiraError, WriteOutcomeUnknown
 from server.gateway import headers as rate_headers
+from server.gateway.audit import AuditTrail
 from server.gateway.body import read_capped, stacked_encoding
 from server.gateway.clock import Clock
 from server.gateway.error_mapping import (
@@ -52,6 +53,24 @@ class RequestLog:
     def total(self) -> int:
         """Every request sent, retries included."""
         return sum(self.sent.values())
+
+
+class Observer(Protocol):
+    """Told of every request attempt and retry (the server's metrics)."""
+
+    def upstream_call(self, method: str, path: str, status: int | None, waited: float) -> None:
+        """One attempt sent; ``status`` None when no answer came."""
+
+    def retry(self) -> None:
+        """A request about to be sent again."""
+
+
+class _NoObserver:
+    def upstream_call(self, method: str, path: str, status: int | None, waited: float) -> None:
+        """Nobody is told."""
+
+    def retry(self) -> None:
+        """Nobody is told."""
 
 
 @dataclass
@@ -115,6 +134,9 @@ class JiraHttp:
         self.rate_headers: dict[str, str] = {}
         # Every request passes it on the way out and every answer on the way back.
         self.guard = ScopeGuard(scope or ProjectScope(()), self.request, clock)
+        self.observer: Observer = _NoObserver()
+        # Every write attempt is recorded once its outcome is known.
+        self.audit = AuditTrail(None, clock.wall)
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -175,12 +197,17 @@ class JiraHttp:
 
     async def _send_guarded(self, call: _Call, issue: str | None, route: Route) -> Json:
         try:
-            return await self._send(call, issue)
+            data = await self._send(call, issue)
         except JiraError as exc:
             replacement = self.guard.on_error(route, exc)
+            if not call.safe:
+                self.audit.record(call.method, call.path, call.body, _outcome(replacement), None)
             if replacement is exc:
                 raise
             raise replacement from None
+        if not call.safe:
+            self.audit.record(call.method, call.path, call.body, "ok", data)
+        return data
 
     async def check(self, method: str, path: str, *, body: Json = None) -> None:
         """Run the scope guard's checks on a request without sending it (dry runs)."""
@@ -196,6 +223,7 @@ class JiraHttp:
                 outcome = await self._attempt(call, attempt, waited)
             if not isinstance(outcome, _Retry):
                 return outcome
+            self.observer.retry()
             # The slot is released while waiting, so others are not held up by this retry.
             await self.clock.sleep(outcome.delay)
 
@@ -416,6 +444,7 @@ class JiraHttp:
         started: float,
         error: str | None,
     ) -> None:
+        self.observer.upstream_call(call.method, call.path, status, waited)
         get_logger("gateway").info(
             "jira_call",
             method=call.method,
@@ -426,6 +455,11 @@ class JiraHttp:
             elapsed_ms=round((self.clock.monotonic() - started) * 1000, 1),
             error=error,
         )
+
+
+def _outcome(error: JiraError) -> str:
+    """A write's outcome for the audit trail: ``unknown`` when its answer was lost."""
+    return "unknown" if isinstance(error, WriteOutcomeUnknown) else type(error).__name__
 
 
 def _httpx() -> Any:

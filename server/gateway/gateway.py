@@ -20,6 +20,7 @@ from server.config import Settings
 from server.errors import BadRequest, InvalidResponse, JiraError
 from server.gateway.agile import AgileApi
 from server.gateway.attachments import AttachmentsApi
+from server.gateway.audit import AuditTrail
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
 from server.gateway.limiter import RateLimiter
@@ -72,6 +73,7 @@ class JiraGateway:
         self.attachments = AttachmentsApi(http, http.clock)
         # The guard reads field schemas to tell which write values name other objects.
         http.guard.field_catalogue = self.meta.fields
+        http.audit = AuditTrail(settings.jira_audit_log, http.clock.wall, self.meta.field_names)
 
     @classmethod
     @asynccontextmanager

@@ -58,6 +58,19 @@ class MetaApi:
         self._fields = (now, fields)
         return fields
 
+    def field_names(self) -> dict[str, str]:
+        """Field id -> name from what is cached (catalogue, create screens); reads nothing."""
+        names: dict[str, str] = {}
+        for _, data in self._createmeta.values():
+            items = data.get("fields") or data.get("results") if isinstance(data, dict) else None
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and item.get("fieldId") and item.get("name"):
+                    names[str(item["fieldId"])] = str(item["name"])
+        for field in self._fields[1] if self._fields is not None else []:
+            if field.get("id") and field.get("name"):
+                names[str(field["id"])] = str(field["name"])
+        return names
+
     async def createmeta_issuetypes(self, project: str) -> list[dict[str, Any]]:
         """Issue types that can be created in ``project``."""
         data = await self._cached(

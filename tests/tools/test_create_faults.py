@@ -21,9 +21,10 @@ from starlette.types import Receive, Scope, Send
 from sandbox.config import Faults, SandboxConfig
 from sandbox.site import Site
 from server.app import build_server
+from server.gateway.audit import REQUEST_PROPERTY
 from tests.gateway.fakes import FakeClock
 from tests.tools.conftest import text_of, tool_settings
-from tools.support.dedupe import REQUEST_PROPERTY, SETTLE_SECONDS
+from tools.support.dedupe import SETTLE_SECONDS
 
 pytestmark = pytest.mark.anyio
 

@@ -10,8 +10,8 @@ import pytest
 from sandbox.seed import EPIC
 from sandbox.site import Issue, Site
 from server.adf import adf_to_markdown, markdown_to_adf
+from server.gateway.audit import REQUEST_PROPERTY
 from tests.tools.conftest import ClientFactory, text_of
-from tools.support.dedupe import REQUEST_PROPERTY
 from tools.support.resolve import listing
 
 pytestmark = pytest.mark.anyio

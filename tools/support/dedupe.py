@@ -24,9 +24,9 @@ from typing import Any
 from server import engines
 from server.errors import BadRequest, JiraError, JiraHttpError, NotFound, WriteOutcomeUnknown
 from server.gateway import JiraGateway
+from server.gateway.audit import REQUEST_PROPERTY
 from tools.support.base import ToolInputError
 
-REQUEST_PROPERTY = "jira-mcp-gateway.request"
 # Candidates are the caller's issues created this recently; a lost answer is settled within
 # a minute, so this only has to outlast that, clock skew and Jira's search index delay.
 RECENT = "-15m"
