@@ -49,6 +49,7 @@ class SearchJqlResult(ToolResult):
 async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResult:
     """Check and scope the query, resolve the fields, fetch one page (and the count)."""
     from server.jql import is_bounded, lint  # noqa: PLC0415  # kept off start-up
+    from server.jql.names import refusal  # noqa: PLC0415
 
     query = ctx.gateway.query(params.jql)  # parsed and scoped once; nothing sent yet
     if not is_bounded(query.ast) and not ctx.gateway.scope.enabled:
@@ -58,6 +59,10 @@ async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResu
             f"e.g. project = ABC {params.jql.strip()}".rstrip()
         )
     warnings = lint_warnings(lint(query.ast, scoped=ctx.gateway.scope.enabled))
+    findings = await ctx.gateway.check_names(params.jql)
+    if any(finding.certain for finding in findings):
+        raise ToolInputError(refusal([finding for finding in findings if finding.certain]))
+    warnings += [JqlWarning(rule="names", message=finding.text) for finding in findings]
     selection = await resolve_fields(
         params.fields,
         default=ctx.settings.jira_default_fields,

@@ -17,6 +17,7 @@ from tools.base import ToolContext, ToolParams, ToolResult, ToolSpec
 
 if TYPE_CHECKING:
     from server.jql import JqlError, LintWarning
+    from server.jql.names import NameFinding
 
 MAX_JQL: Final = 20_000
 # Jira writes positions into its messages: "... (line 1, character 12)" or "line 1, column 12".
@@ -74,7 +75,7 @@ async def validate_jql(ctx: ToolContext, params: ValidateJqlParams) -> ValidateJ
         return ValidateJqlResult(
             valid=False, errors=[_local_problem(exc)], warnings=[], normalized=None, scoped=None
         )
-    errors: list[JqlProblem] = []
+    errors = [_local_problem(finding) for finding in await ctx.gateway.check_names(params.jql)]
     warnings = lint_warnings(lint(query, scoped=ctx.gateway.scope.enabled))
     scoped: str | None = None
     try:
@@ -93,7 +94,7 @@ async def validate_jql(ctx: ToolContext, params: ValidateJqlParams) -> ValidateJ
     )
 
 
-def _local_problem(exc: JqlError) -> JqlProblem:
+def _local_problem(exc: JqlError | NameFinding) -> JqlProblem:
     return JqlProblem(message=exc.message, line=exc.line, column=exc.column, hint=exc.hint)
 
 

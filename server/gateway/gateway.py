@@ -19,6 +19,7 @@ import anyio
 from server.config import Settings
 from server.errors import BadRequest, InvalidResponse, JiraError
 from server.gateway.agile import AgileApi
+from server.gateway.catalogue import CatalogueCache
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
 from server.gateway.limiter import RateLimiter
@@ -28,6 +29,8 @@ from server.gateway.scope import ProjectScope, ScopedQuery, make_scoped_query
 
 if TYPE_CHECKING:
     import httpx
+
+    from server.jql.names import NameFinding
 
 PROPERTY_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
 BULK_BATCH = 100  # /issue/bulkfetch takes at most 100 ids or keys per call
@@ -68,6 +71,7 @@ class JiraGateway:
         self.scope = ProjectScope(settings.jira_projects)
         self.meta = MetaApi(http, settings.jira_deployment)
         self.agile = AgileApi(http, self.scope)
+        self.catalogue = CatalogueCache(self.meta)
         # The guard reads field schemas to tell which write values name other objects.
         http.guard.field_catalogue = self.meta.fields
 
@@ -195,6 +199,27 @@ class JiraGateway:
             body={"queries": [self.query(q) for q in queries]},
         )
         return self._issue_list(data, "queries", "/rest/api/3/jql/parse")
+
+    async def check_names(self, jql: str) -> list[NameFinding]:
+        """Fields, functions, values and operators of ``jql`` the site does not have, each
+        with its position and what to write instead; from the cached catalogue, so only the
+        first call per TTL reads metadata. Raises JqlError for a query that does not parse.
+        """
+        from server.jql.names import check, needs_field_list, value_fields  # noqa: PLC0415
+        from server.jql.parser import parse_located  # noqa: PLC0415  # loads on first use
+
+        query, locations = parse_located(jql)
+        wanted = value_fields(query)
+        if self.scope.enabled:
+            # Under a scope the projects are the allowlist's, and its refusal names them.
+            wanted -= {"project"}
+        try:
+            catalogue = await self.catalogue.get(wanted, fields=needs_field_list(query))
+        except JiraError:
+            # Names are a courtesy check: a site whose metadata cannot be read is searched
+            # anyway, and Jira's own answer says what is wrong.
+            return []
+        return check(query, locations, catalogue)
 
     # -- issues -------------------------------------------------------------------------
 
