@@ -19,22 +19,23 @@ JQL_ONLY_CLAUSES: Final = (
     "timeSpent", "hierarchyLevel", "projectType", "parentProject", "statusCategory",
     "updatedBy", "issue", "issuekey", "key", "id",
 )  # fmt: skip
-# System clause names every Jira Cloud site has (lower-case) -> the field id behind them, so
+# System clause names every Jira Cloud site has -> the field id behind them, so
 # that a query naming only these needs no GET /field (Atlassian, "JQL fields"; the ids are
 # those GET /field answers with).
 SYSTEM_CLAUSES: Final[dict[str, str]] = {
     "project": "project", "status": "status", "priority": "priority",
     "issuetype": "issuetype", "type": "issuetype", "resolution": "resolution",
-    "statuscategory": "statusCategory", "assignee": "assignee", "reporter": "reporter",
-    "creator": "creator", "created": "created", "createddate": "created",
-    "updated": "updated", "updateddate": "updated", "resolved": "resolutiondate",
+    "statusCategory": "statusCategory", "assignee": "assignee", "reporter": "reporter",
+    "creator": "creator", "created": "created", "createdDate": "created",
+    "updated": "updated", "updatedDate": "updated", "resolved": "resolutiondate",
     "resolutiondate": "resolutiondate", "due": "duedate", "duedate": "duedate",
     "summary": "summary", "description": "description", "environment": "environment",
     "comment": "comment", "text": "text", "labels": "labels", "component": "components",
-    "fixversion": "fixVersions", "affectedversion": "versions", "parent": "parent",
+    "fixVersion": "fixVersions", "affectedVersion": "versions", "parent": "parent",
     "key": "issuekey", "issuekey": "issuekey", "id": "issuekey", "issue": "issuekey",
-    "lastviewed": "lastViewed", "votes": "votes", "watchers": "watches",
+    "lastViewed": "lastViewed", "votes": "votes", "watchers": "watches",
 }  # fmt: skip
+_SYSTEM_LOWER: Final = {clause.lower(): fid for clause, fid in SYSTEM_CLAUSES.items()}
 # Jira's four status categories are the same on every site (GET /statuscategory).
 STATUS_CATEGORIES: Final = (
     ("1", "undefined", "No Category"),
@@ -125,15 +126,15 @@ def _fields(items: Iterable[Mapping[str, Any]]) -> tuple[dict[str, FieldEntry], 
                 # Names people write are suggested; ids like customfield_10016 are not.
                 if clause != fid or not entry.custom:
                     spellings.setdefault(clause.strip().lower(), clause.strip())
-    for clause in JQL_ONLY_CLAUSES:
-        out.setdefault(clause.lower(), FieldEntry(clause, clause))
+    for clause in (*SYSTEM_CLAUSES, *JQL_ONLY_CLAUSES):
+        out.setdefault(clause.lower(), FieldEntry(SYSTEM_CLAUSES.get(clause, clause), clause))
         spellings.setdefault(clause.lower(), clause)
     return out, spellings
 
 
 def system_field(clause: str) -> str | None:
     """The system field id a clause name stands for on every site, if it is one of those."""
-    return SYSTEM_CLAUSES.get(clause.strip().lower())
+    return _SYSTEM_LOWER.get(clause.strip().lower())
 
 
 def _value_set(
