@@ -1,9 +1,9 @@
 """validate_jql: check a query without running it; an invalid query is an answer, not an error.
 
-Locally: syntax (with line, column and a hint), lint warnings, the normalized query and the
-query the scope would really run (a scope refusal is one of the errors). With ``remote=true``
-Jira's ``/jql/parse`` (strict) adds what only the site knows: unknown fields, functions and
-values. Jira is not asked when the local checks already failed.
+Locally: syntax (with line, column and a hint), the site's names (fields, functions, values
+and operators, from cached metadata), lint warnings, the normalized query and the query the
+scope would really run (a scope refusal is one of the errors). With ``remote=true`` Jira's
+``/jql/parse`` (strict) adds its own verdict. Jira is not asked when the local checks failed.
 """
 
 from __future__ import annotations
