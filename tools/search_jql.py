@@ -62,7 +62,7 @@ async def search_jql(ctx: ToolContext, params: SearchJqlParams) -> SearchJqlResu
     findings = await ctx.gateway.check_names(params.jql)
     if any(finding.certain for finding in findings):
         raise ToolInputError(refusal([finding for finding in findings if finding.certain]))
-    warnings += [JqlWarning(rule="names", message=finding.text) for finding in findings]
+    warnings += [JqlWarning(rule="names", message=finding.note) for finding in findings]
     selection = await resolve_fields(
         params.fields,
         default=ctx.settings.jira_default_fields,

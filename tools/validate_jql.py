@@ -75,7 +75,9 @@ async def validate_jql(ctx: ToolContext, params: ValidateJqlParams) -> ValidateJ
         return ValidateJqlResult(
             valid=False, errors=[_local_problem(exc)], warnings=[], normalized=None, scoped=None
         )
-    errors = [_local_problem(finding) for finding in await ctx.gateway.check_names(params.jql)]
+    findings = await ctx.gateway.check_names(params.jql)
+    # Findings that are not certain (a function an app may add) are left to Jira if asked.
+    errors = [_local_problem(f) for f in findings if f.certain or not params.remote]
     warnings = lint_warnings(lint(query, scoped=ctx.gateway.scope.enabled))
     scoped: str | None = None
     try:

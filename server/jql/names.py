@@ -107,6 +107,11 @@ class NameFinding:
         """One line, as validate_jql shows it and search_jql refuses with it."""
         return f"error (line {self.line}, column {self.column}): {self.message} Hint: {self.hint}"
 
+    @property
+    def note(self) -> str:
+        """The finding as a warning: where, what, and what to do."""
+        return f"(line {self.line}, column {self.column}) {self.message} {self.hint}"
+
 
 def refusal(findings: list[NameFinding]) -> str:
     """Why a search was not sent: one line per finding, each with what to write instead."""

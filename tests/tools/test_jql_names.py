@@ -184,3 +184,29 @@ async def test_system_fields_alone_need_no_metadata(
         data = await validate(client, "assignee = currentUser() AND updated > -1d ORDER BY key")
     assert data["valid"] is True
     assert sandbox_app.requests == []
+
+
+async def test_remote_settles_a_function_only_an_app_could_add(connect: ClientFactory) -> None:
+    """With remote=true an uncertain finding is left to Jira, whose verdict is reported."""
+    async with connect(jira_projects="SHOP,OPS") as client:
+        result = await client.call_tool(
+            "validate_jql", {"jql": "project = SHOP AND assignee = whoever()", "remote": True}
+        )
+    data = result.structured_content
+    assert data is not None
+    assert data["valid"] is False
+    assert [e["hint"] for e in data["errors"]] == [
+        "Reported by Jira (/jql/parse): check the field, function or value named."
+    ]
+
+
+async def test_search_sends_a_function_only_an_app_could_add(
+    connect: ClientFactory, sandbox_app: RequestRecorder
+) -> None:
+    """search_jql does not refuse what may be an app's function: Jira is asked and answers."""
+    async with connect(jira_projects="SHOP,OPS") as client:
+        result = await client.call_tool(
+            "search_jql", {"jql": "project = SHOP AND assignee = whoever()"}
+        )
+    assert SEARCH in sandbox_app.requests
+    assert "whoever" in text_of(result)
