@@ -25,7 +25,6 @@ from server.jql.ast import (
     ListOperand,
     Not,
     Operand,
-    Operator,
     Or,
     Query,
     Terminal,
@@ -33,6 +32,7 @@ from server.jql.ast import (
 )
 from server.jql.catalogue import CHECKED_VALUES, NameCatalogue, ValueSet, system_field
 from server.jql.functions import FUNCTIONS
+from server.jql.operators import ALL_OPERATORS, EQUALITY, LIKE, ORDERING, UNSUPPORTED
 from server.jql.parser import Locations
 from server.jql.quote import quote
 from server.jql.tokens import KEYWORDS, RESERVED_WORDS
@@ -43,47 +43,9 @@ _CUTOFF: Final = 0.6  # difflib ratio for a "did you mean"
 _NEAR_MISS: Final = 0.75  # a function this close to a built-in is a typo, not an app's
 _PLAIN_WORD: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-_ORDERING: Final = frozenset(
-    {
-        Operator.LESS_THAN, Operator.LESS_THAN_EQUALS,
-        Operator.GREATER_THAN, Operator.GREATER_THAN_EQUALS,
-    }
-)  # fmt: skip
-_LIKE: Final = frozenset({Operator.LIKE, Operator.NOT_LIKE})
-_HISTORY: Final = frozenset(
-    {Operator.WAS, Operator.WAS_NOT, Operator.WAS_IN, Operator.WAS_NOT_IN, Operator.CHANGED}
-)
-_EQUALITY: Final = frozenset({Operator.EQUALS, Operator.NOT_EQUALS, Operator.IN, Operator.NOT_IN})
-_TEXT_ONLY: Final = _EQUALITY | _ORDERING | _HISTORY
-# Operators each system field does not support (Atlassian, "JQL fields", per field's
-# "Unsupported operators"); Jira answers 400 "The operator 'X' is not supported by the 'f'
-# field." Fields not listed here are not judged.
-UNSUPPORTED: Final[dict[str, frozenset[Operator]]] = {
-    "status": _LIKE | _ORDERING,
-    "statusCategory": _LIKE | _ORDERING,
-    "priority": _LIKE,
-    "resolution": _LIKE,
-    "issuetype": _LIKE | _ORDERING | _HISTORY,
-    "project": _LIKE | _ORDERING | _HISTORY,
-    "labels": _LIKE | _ORDERING,
-    "issuekey": _LIKE,
-    "assignee": _LIKE | _ORDERING,
-    "reporter": _LIKE | _ORDERING,
-    "creator": _LIKE | _ORDERING | _HISTORY,
-    "created": _LIKE | _HISTORY,
-    "updated": _LIKE | _HISTORY,
-    "resolutiondate": _LIKE | _HISTORY,
-    "duedate": _LIKE | _HISTORY,
-    "summary": _TEXT_ONLY,
-    "description": _TEXT_ONLY,
-    "environment": _TEXT_ONLY,
-    "comment": _TEXT_ONLY,
-    "text": _TEXT_ONLY,
-}
-_ALL_OPERATORS: Final = tuple(Operator)
 # Value checks run on these operators only: history operators may name values that have
 # since been renamed or deleted, which the catalogue no longer knows.
-_VALUE_OPERATORS: Final = _EQUALITY | _ORDERING
+_VALUE_OPERATORS: Final = EQUALITY | ORDERING
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +77,7 @@ class NameFinding:
 
 def refusal(findings: list[NameFinding]) -> str:
     """Why a search was not sent: one line per finding, each with what to write instead."""
-    lines = ["The query was not sent: it names what this site does not have."]
+    lines = ["The query was not sent: Jira would refuse it. Fix these first:"]
     lines.extend(finding.text for finding in findings)
     return "\n".join(lines)
 
@@ -273,7 +235,7 @@ def _operator(
     line, column = at.of(clause)
     name = _clause_name(clause.field)
     unsupported = UNSUPPORTED[field_id]
-    allowed = ", ".join(op.value for op in _ALL_OPERATORS if op not in unsupported)
+    allowed = ", ".join(op.value for op in ALL_OPERATORS if op not in unsupported)
     hint = f"{name} takes {allowed}."
     values = catalogue.values.get(field_id)
     operand = clause.operand
@@ -281,7 +243,7 @@ def _operator(
         close = _closest(operand.text, list(values.names))
         if close:
             hint += f" Write {_word(name)} = {_word(close[0])} instead."
-    elif clause.operator in _LIKE:
+    elif clause.operator in LIKE:
         hint += ' For text search use summary ~ "words" or description ~ "words".'
     return NameFinding(
         f"The operator '{clause.operator.value}' is not supported by the '{name}' field.",
@@ -361,4 +323,4 @@ def _terminals(where: Clause | None) -> Iterator[Terminal]:
             yield clause
 
 
-__all__ = ["UNSUPPORTED", "NameFinding", "check", "needs_field_list", "refusal", "value_fields"]
+__all__ = ["NameFinding", "check", "needs_field_list", "refusal", "value_fields"]

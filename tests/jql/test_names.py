@@ -178,7 +178,7 @@ def test_refusal_lists_each_finding() -> None:
     """The refusal search_jql sends: one line, then a line per finding with its position."""
     text = refusal(findings('status = "In Progres"'))
     assert text.splitlines() == [
-        "The query was not sent: it names what this site does not have.",
+        "The query was not sent: Jira would refuse it. Fix these first:",
         "error (line 1, column 10): The value 'In Progres' does not exist for the field "
         '\'status\'. Hint: Did you mean "In Progress"? Write "In Progress" instead. '
         "Values of status: To Do, In Progress, Done.",
