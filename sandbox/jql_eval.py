@@ -6,8 +6,11 @@ Anything this module cannot answer exactly raises Unsupported; it never guesses.
 
 Supported: AND, OR, NOT; = != IN NOT IN (case-insensitive, negatives skip empty fields);
 ~ !~ (whole words, `*` for a prefix, a quoted phrase); IS [NOT] EMPTY; < <= > >= on numbers and
-dates; date strings and relative dates; now() and the start/end-of day, week, month and year
-functions; currentUser(), openSprints(), closedSprints(), membersOf(). Weeks start on Monday.
+dates, and on fields with an order of their own (priority by rank, issue keys within a
+project); values that mean empty (`resolution = Unresolved`); date strings and relative
+dates; now() and the start/end-of day, week, month and year functions; currentUser(),
+openSprints(), closedSprints(), membersOf() and list functions such as standardIssueTypes().
+Weeks start on Monday. History (WAS, CHANGED) is not modelled and answers Unsupported.
 """
 
 from __future__ import annotations
@@ -77,6 +80,12 @@ class EvalContext:
     future_sprints: frozenset[str] = frozenset()
     groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
     aliases: Mapping[str, str] = field(default_factory=dict)
+    # Field -> lower-case value -> its place in Jira's order (priority: Highest is greatest).
+    ranks: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # Field -> values that mean "empty" (Jira's `resolution = Unresolved`).
+    empty_words: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # List function (lower-case) -> project key ("" for every project) -> the values it gives.
+    lists: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 # A resolved operand: the scalars to compare with, and whether EMPTY is among them.
@@ -92,6 +101,7 @@ _RELATIVE: Final = re.compile(r"([-+]?)\s*((?:\d+\s*[wdhm]\s*)+)")
 _OFFSET: Final = re.compile(r"([-+]?)(\d+)([yMwdhm]?)")
 _NUMBER: Final = re.compile(r"-?\d+(?:\.\d+)?")
 _WORD: Final = re.compile(r"\w+")
+_ISSUE_KEY: Final = re.compile(r"([A-Za-z][A-Za-z0-9_]*)-([0-9]+)")
 # Lucene operators and wildcards the evaluator does not imitate.
 _LUCENE_SYNTAX: Final = re.compile(r"[?~^\[\]{}()\\/:\"]|\*.")
 _UNIT_SECONDS: Final = {"w": 604_800, "d": 86_400, "h": 3_600, "m": 60}
@@ -170,6 +180,8 @@ def _terminal(clause: Terminal, ctx: EvalContext) -> Predicate:
     if clause.operand is None:
         raise Unsupported(f"The {operator.value} operator needs an operand")
     targets = _resolve(clause.operand, ctx)
+    if name in ctx.empty_words:
+        targets = _empty_words(targets, ctx.empty_words[name])
     if operator in (Operator.EQUALS, Operator.IN):
         return _membership(name, targets, ctx, negated=False)
     if operator in (Operator.NOT_EQUALS, Operator.NOT_IN):
@@ -225,11 +237,20 @@ def _equal(value: JqlScalar, target: JqlScalar, ctx: EvalContext) -> bool:
     return str(value).casefold() == str(target).casefold()
 
 
+def _empty_words(targets: _Targets, words: frozenset[str]) -> _Targets:
+    kept = tuple(v for v in targets.values if str(v).casefold() not in words)
+    return _Targets(kept, targets.empty or len(kept) < len(targets.values))
+
+
 def _ordering(name: str, operator: Operator, targets: _Targets, ctx: EvalContext) -> Predicate:
     if targets.empty or len(targets.values) != 1:
         raise Unsupported(f"{operator.value} needs exactly one value")
     target = targets.values[0]
     compare = _COMPARE[operator]
+    if name in ctx.ranks:
+        return _ranked(name, compare, target, ctx.ranks[name])
+    if name == "issuekey":
+        return _key_ordering(compare, target)
 
     def check(record: IssueRecord) -> bool:
         for value in record.jql_values(name):
@@ -246,6 +267,41 @@ def _ordering(name: str, operator: Operator, targets: _Targets, ctx: EvalContext
                     return True
             else:
                 raise Unsupported(f"{operator.value} on the text field {name} is not supported")
+        return False
+
+    return check
+
+
+def _ranked(
+    name: str, compare: Callable[[Any, Any], bool], target: JqlScalar, ranks: Mapping[str, int]
+) -> Predicate:
+    """Ordering by a field's own order (priority >= High: High and everything above it)."""
+    wanted = ranks.get(str(target).casefold())
+    if wanted is None:
+        raise Unsupported(f"{target!r} is not a value of {name}")
+
+    def check(record: IssueRecord) -> bool:
+        for value in record.jql_values(name):
+            rank = ranks.get(str(value).casefold()) if value is not None else None
+            if rank is not None:
+                return compare(rank, wanted)
+        return False
+
+    return check
+
+
+def _key_ordering(compare: Callable[[Any, Any], bool], target: JqlScalar) -> Predicate:
+    """`key > ABC-5`: issues of project ABC numbered above 5 (keys order within a project)."""
+    match = _ISSUE_KEY.fullmatch(str(target).strip())
+    if match is None:
+        raise Unsupported(f"{target!r} is not an issue key")
+    project, number = match[1].upper(), int(match[2])
+
+    def check(record: IssueRecord) -> bool:
+        for value in record.jql_values("issuekey"):
+            found = _ISSUE_KEY.fullmatch(str(value))
+            if found and found[1].upper() == project:
+                return compare(int(found[2]), number)
         return False
 
     return check
@@ -336,6 +392,8 @@ def _function(call: Function, ctx: EvalContext) -> _Targets:
         return _Targets(tuple(sorted(ctx.closed_sprints)))
     if name == "futuresprints":
         return _Targets(tuple(sorted(ctx.future_sprints)))
+    if name in ctx.lists:
+        return _listed(call, ctx.lists[name])
     if name == "membersof":
         if len(call.args) != 1:
             raise Unsupported("membersOf() takes exactly one group name")
@@ -344,6 +402,16 @@ def _function(call: Function, ctx: EvalContext) -> _Targets:
             raise Unsupported(f"The group {call.args[0]!r} does not exist")
         return _Targets(tuple(sorted(group)))
     raise Unsupported(f"The function {call.name}() is not supported")
+
+
+def _listed(call: Function, by_project: Mapping[str, tuple[str, ...]]) -> _Targets:
+    """A function that lists values, for every project or the one named."""
+    if len(call.args) > 1:
+        raise Unsupported(f"{call.name}() takes at most one project")
+    project = call.args[0].upper() if call.args else ""
+    if project not in by_project:
+        raise Unsupported(f"{call.name}(): there is no project {call.args[0]!r}")
+    return _Targets(by_project[project])
 
 
 def _date_function(name: str, args: tuple[str, ...], ctx: EvalContext) -> datetime:

@@ -28,6 +28,7 @@ from server.jql import (
     ListOperand,
     Not,
     Operand,
+    Operator,
     Or,
     Query,
     Terminal,
@@ -267,6 +268,10 @@ class JqlRejected(ValueError):
     """A query the sandbox will not run; the text is the 400's error message."""
 
 
+# Jira's word for an empty resolution: `resolution = Unresolved` is `resolution IS EMPTY`.
+UNRESOLVED = "Unresolved"
+_VALUE_OPERATORS = frozenset({Operator.EQUALS, Operator.NOT_EQUALS, Operator.IN, Operator.NOT_IN})
+
 UNBOUNDED = (
     "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
 )
@@ -289,7 +294,35 @@ def context(site: Site, account_id: str) -> EvalContext:
         future_sprints=frozenset(by_state.get("future", set())),
         groups={g: frozenset(members) for g, members in groups.items()},
         aliases=aliases(site.data.fields, site.data.field_roles),
+        # Jira orders priorities by their rank: `priority >= High` is High and Highest.
+        ranks={"priority": _priority_ranks(site)},
+        empty_words={"resolution": frozenset({UNRESOLVED.casefold()})},
+        lists=_list_functions(site),
     )
+
+
+def _priority_ranks(site: Site) -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for p in site.data.priorities:
+        ranks[p.name.casefold()] = ranks[p.id] = -p.rank
+    return ranks
+
+
+def _list_functions(site: Site) -> dict[str, dict[str, tuple[str, ...]]]:
+    """standardIssueTypes(), subtaskIssueTypes(), releasedVersions(), unreleasedVersions()."""
+    types = site.data.issuetypes
+    out: dict[str, dict[str, tuple[str, ...]]] = {
+        "standardissuetypes": {"": tuple(t.id for t in types if not t.subtask)},
+        "subtaskissuetypes": {"": tuple(t.id for t in types if t.subtask)},
+    }
+    for name, released in (("releasedversions", True), ("unreleasedversions", False)):
+        by_project = {
+            p.key: tuple(v.id for v in p.versions if v.released == released)
+            for p in site.data.projects
+        }
+        by_project[""] = tuple(v for ids in by_project.values() for v in ids)
+        out[name] = by_project
+    return out
 
 
 def parse_jql(text: str | None, *, bounded: bool = True) -> Query:
@@ -347,17 +380,34 @@ def unknown_fields(query: Query, known: Mapping[str, str]) -> list[str]:
     return out
 
 
-def missing_projects(query: Query, site: Site) -> list[str]:
-    """Jira's message for each `project = X` value that names no project."""
+def missing_values(query: Query, site: Site) -> list[str]:
+    """Jira's message for each value of project, status, priority, issuetype or resolution
+    that names nothing on the site (`resolution = Unresolved` means "no resolution")."""
     out = []
     for t in terminals(query.where):
-        if isinstance(t.field, FieldName) and t.field.name.lower() == "project":
-            for value in _plain_values(t.operand):
-                if site.project(value) is None and not any(
-                    value.lower() in (p.key.lower(), p.name.lower()) for p in site.data.projects
-                ):
-                    out.append(f"The value '{value}' does not exist for the field 'project'.")
+        if not isinstance(t.field, FieldName) or t.operator not in _VALUE_OPERATORS:
+            continue
+        name = t.field.name.strip().lower()
+        known = _known_values(site, "issuetype" if name == "type" else name)
+        if known is None:
+            continue
+        for value in _plain_values(t.operand):
+            if value.strip().lower() not in known:
+                out.append(f"The value '{value}' does not exist for the field '{t.field.name}'.")
     return out
+
+
+def _known_values(site: Site, name: str) -> set[str] | None:
+    d = site.data
+    tables: dict[str, list[list[str]]] = {
+        "project": [[p.key, p.id, p.name] for p in d.projects],
+        "status": [[s.name, s.id] for s in d.statuses],
+        "priority": [[p.name, p.id] for p in d.priorities],
+        "issuetype": [[t.name, t.id] for t in d.issuetypes],
+        "resolution": [[r.name, r.id] for r in d.resolutions] + [[UNRESOLVED]],
+    }
+    rows = tables.get(name)
+    return None if rows is None else {form.lower() for row in rows for form in row}
 
 
 def _plain_values(operand: Operand | None) -> list[str]:
@@ -387,7 +437,7 @@ def _with_properties(clause: Clause | None) -> Clause | None:
 def matching(site: Site, account_id: str, query: Query) -> list[Issue]:
     """The visible issues matching a query, in its ORDER BY order (newest first without one)."""
     ctx = context(site, account_id)
-    errors = unknown_fields(query, ctx.aliases) or missing_projects(query, site)
+    errors = unknown_fields(query, ctx.aliases) or missing_values(query, site)
     if errors:
         raise JqlRejected(errors[0])
     evaluable = Query(_with_properties(query.where), query.order_by)

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     # What mypy sees: each name as its home module defines it.
     from server.adf import markdown_to_adf, validate_adf
     from server.jql import JqlError, ScopeError, is_bounded, lint, parse, quote, render, scope
+    from server.jql.names import check, needs_field_list, refusal, value_fields
+    from server.jql.parser import parse_located
     from server.shaping import ShapingError, flatten_issue, render_table, select_fields, truncate
 
 # Each heavy module and the names taken from it.
@@ -32,6 +34,8 @@ HOMES: Final = {
         "render",
         "scope",
     ),
+    "server.jql.names": ("check", "needs_field_list", "refusal", "value_fields"),
+    "server.jql.parser": ("parse_located",),
     "server.shaping": (
         "ShapingError",
         "flatten_issue",
@@ -46,18 +50,23 @@ __all__ = [
     "JqlError",
     "ScopeError",
     "ShapingError",
+    "check",
     "flatten_issue",
     "is_bounded",
     "lint",
     "markdown_to_adf",
+    "needs_field_list",
     "parse",
+    "parse_located",
     "quote",
+    "refusal",
     "render",
     "render_table",
     "scope",
     "select_fields",
     "truncate",
     "validate_adf",
+    "value_fields",
 ]
 
 

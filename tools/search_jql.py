@@ -51,12 +51,20 @@ async def handle(ctx: ToolContext, params: Params) -> Result:
     """Check and scope the query, resolve the fields, fetch one page (and the count)."""
     query = ctx.gateway.query(params.jql)  # parsed and scoped once; nothing sent yet
     if not engines.is_bounded(query.ast) and not ctx.gateway.scope.enabled:
-        # Jira refuses a search without a condition; say so without asking it.
+        # Jira refuses a search without a condition; say so without asking it, with a
+        # project the caller can really use as the example.
+        keys = [str(p["key"]) for p in await ctx.gateway.meta.projects() if p.get("key")]
+        example = f"project = {keys[0]} {params.jql.strip()}".rstrip() if keys else ""
+        projects = f" (projects: {', '.join(keys[:10])})" if keys else ""
         raise ToolInputError(
-            "The query has no condition, and Jira refuses unbounded searches. Add one, "
-            f"e.g. project = ABC {params.jql.strip()}".rstrip()
+            "The query has no condition, and Jira refuses unbounded searches. Add one"
+            + (f", e.g. {example}{projects}." if keys else ", such as project = KEY.")
         )
     warnings = lint_warnings(engines.lint(query.ast, scoped=ctx.gateway.scope.enabled))
+    findings = await ctx.gateway.check_names(params.jql)
+    if any(finding.certain for finding in findings):
+        raise ToolInputError(engines.refusal([finding for finding in findings if finding.certain]))
+    warnings += [JqlWarning(rule="names", message=finding.note) for finding in findings]
     selection = await resolve_fields(
         params.fields,
         default=ctx.settings.jira_default_fields,

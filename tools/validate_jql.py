@@ -1,9 +1,9 @@
 """validate_jql: check a query without running it; an invalid query is an answer, not an error.
 
-Locally: syntax (with line, column and a hint), lint warnings, the normalized query and the
-query the scope would really run (a scope refusal is one of the errors). With ``remote=true``
-Jira's ``/jql/parse`` (strict) adds what only the site knows: unknown fields, functions and
-values. Jira is not asked when the local checks already failed.
+Locally: syntax (with line, column and a hint), the site's names (fields, functions, values
+and operators, from cached metadata), lint warnings, the normalized query and the query the
+scope would really run (a scope refusal is one of the errors). With ``remote=true`` Jira's
+``/jql/parse`` (strict) adds its own verdict. Jira is not asked when the local checks failed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tools.support.jql_warnings import MAX_JQL, JqlWarning, lint_warnings, warni
 
 if TYPE_CHECKING:
     from server.jql import JqlError
+    from server.jql.names import NameFinding
 
 # Jira writes positions into its messages: "... (line 1, character 12)" or "line 1, column 12".
 _POSITION: Final = re.compile(r"line (\d+), (?:character|column) (\d+)", re.IGNORECASE)
@@ -59,7 +60,9 @@ async def handle(ctx: ToolContext, params: Params) -> Result:
         return Result(
             valid=False, errors=[_local_problem(exc)], warnings=[], normalized=None, scoped=None
         )
-    errors: list[JqlProblem] = []
+    findings = await ctx.gateway.check_names(params.jql)
+    # Findings that are not certain (a function an app may add) are left to Jira if asked.
+    errors = [_local_problem(f) for f in findings if f.certain or not params.remote]
     warnings = lint_warnings(engines.lint(query, scoped=ctx.gateway.scope.enabled))
     scoped: str | None = None
     try:
@@ -82,7 +85,7 @@ async def handle(ctx: ToolContext, params: Params) -> Result:
     )
 
 
-def _local_problem(exc: JqlError) -> JqlProblem:
+def _local_problem(exc: JqlError | NameFinding) -> JqlProblem:
     return JqlProblem(message=exc.message, line=exc.line, column=exc.column, hint=exc.hint)
 
 

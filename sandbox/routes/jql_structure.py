@@ -7,7 +7,7 @@ import re
 from sandbox.records import (
     aliases,
     field_label,
-    missing_projects,
+    missing_values,
     syntax_message,
     terminals,
     unknown_fields,
@@ -87,7 +87,7 @@ def parse_one(site: Site, text: str, mode: str) -> Json:
     if mode != "none":
         known = aliases(site.data.fields, site.data.field_roles)
         errors = unknown_fields(query, known) + unknown_functions(query)
-        warnings = missing_projects(query, site)
+        warnings = missing_values(query, site)
     if errors:
         out["errors"] = errors
     if warnings:

@@ -294,6 +294,12 @@ async def statuses(request: Request) -> Response:
     return ok([shapes.status(v, s) for s in v.site.data.statuses])
 
 
+async def issuetypes(request: Request) -> Response:
+    """GET /rest/api/3/issuetype: every issue type (the site's are all company-managed)."""
+    v = view(request)
+    return ok([shapes.issuetype(v, t) for t in v.site.data.issuetypes])
+
+
 async def resolutions(request: Request) -> Response:
     """GET /rest/api/3/resolution."""
     v = view(request)
@@ -318,4 +324,5 @@ ROUTES = [
     Route("/rest/api/3/priority", priorities, methods=["GET"]),
     Route("/rest/api/3/status", statuses, methods=["GET"]),
     Route("/rest/api/3/resolution", resolutions, methods=["GET"]),
+    Route("/rest/api/3/issuetype", issuetypes, methods=["GET"]),
 ]

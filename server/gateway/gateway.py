@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from server import engines
 from server.config import Settings
 from server.errors import BadRequest, InvalidResponse, JiraError
 from server.gateway.agile import AgileApi
 from server.gateway.attachments import AttachmentsApi
 from server.gateway.audit import AuditTrail
+from server.gateway.catalogue import CatalogueCache
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
 from server.gateway.limiter import RateLimiter
@@ -30,6 +32,8 @@ from server.gateway.scope import ProjectScope, ScopedQuery, make_scoped_query
 
 if TYPE_CHECKING:
     import httpx
+
+    from server.jql.names import NameFinding
 
 PROPERTY_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
 BULK_BATCH = 100  # /issue/bulkfetch takes at most 100 ids or keys per call
@@ -71,6 +75,7 @@ class JiraGateway:
         self.meta = MetaApi(http, settings.jira_deployment)
         self.agile = AgileApi(http, self.scope)
         self.attachments = AttachmentsApi(http, http.clock)
+        self.catalogue = CatalogueCache(self.meta)
         # The guard reads field schemas to tell which write values name other objects.
         http.guard.field_catalogue = self.meta.fields
         http.audit = AuditTrail(settings.jira_audit_log, http.clock.wall, self.meta.field_names)
@@ -199,6 +204,24 @@ class JiraGateway:
             body={"queries": [self.query(q) for q in queries]},
         )
         return self._issue_list(data, "queries", "/rest/api/3/jql/parse")
+
+    async def check_names(self, jql: str) -> list[NameFinding]:
+        """Fields, functions, values and operators of ``jql`` the site does not have, each
+        with its position and what to write instead; from the cached catalogue, so only the
+        first call per TTL reads metadata. Raises JqlError for a query that does not parse.
+        """
+        query, locations = engines.parse_located(jql)
+        wanted = engines.value_fields(query)
+        if self.scope.enabled:
+            # Under a scope the projects are the allowlist's, and its refusal names them.
+            wanted -= {"project"}
+        try:
+            catalogue = await self.catalogue.get(wanted, fields=engines.needs_field_list(query))
+        except JiraError:
+            # Names are a courtesy check: a site whose metadata cannot be read is searched
+            # anyway, and Jira's own answer says what is wrong.
+            return []
+        return engines.check(query, locations, catalogue)
 
     # -- issues -------------------------------------------------------------------------
 

@@ -289,6 +289,8 @@ class ScopeGuard:
                 raise self.scope.not_found("sprint", ref)
         elif kind is Kind.PROJECTS:
             data = self._filter_projects(data)
+        elif kind is Kind.SCOPED_LIST:
+            data = self._filter_scoped_items(data)
         elif kind is Kind.PROJECT:
             self._require_answered_project(ref, data)
         elif kind in (Kind.VERSION, Kind.COMPONENT):
@@ -379,6 +381,22 @@ class ScopeGuard:
                 self._project_keys[str(_dict(project).get("id"))] = key
                 kept.append(project)
         return kept if isinstance(data, list) else {**_dict(data), "values": kept}
+
+    def _filter_scoped_items(self, data: Json) -> Json:
+        """Statuses and issue types of team-managed projects name their project in `scope`:
+        those of other projects go (an unknown project id counts as another project)."""
+        if not isinstance(data, list):
+            return data
+        kept = []
+        for item in data:
+            scope = _dict(_dict(item).get("scope"))
+            if scope.get("type") == "PROJECT":
+                project = _dict(scope.get("project"))
+                key = project.get("key") or self._project_keys.get(str(project.get("id")))
+                if not isinstance(key, str) or not self.scope.allows(key):
+                    continue
+            kept.append(item)
+        return kept
 
     async def _sanitize(self, value: Json) -> Json:
         """Inside an answer: other projects' parents, sub-tasks, links, sprints and keys."""

@@ -21,6 +21,7 @@ class MetaApi:
         self._fields: tuple[float, list[dict[str, Any]]] | None = None
         self._createmeta: dict[tuple[str, str], tuple[float, Json]] = {}
         self._projects: tuple[float, list[dict[str, Any]]] | None = None
+        self._lists: dict[str, tuple[float, list[dict[str, Any]]]] = {}
 
     async def server_info(self) -> dict[str, Any]:
         """``GET /rest/api/2/serverInfo`` (v2 exists on Cloud and Data Center alike)."""
@@ -94,9 +95,33 @@ class MetaApi:
         return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
     async def priorities(self) -> list[dict[str, Any]]:
-        """The site's priorities."""
-        data = await self.http.request("GET", "/rest/api/3/priority")
-        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+        """The site's priorities, most urgent first (``GET /priority``), cached for FIELD_TTL."""
+        return await self._cached_list("/rest/api/3/priority")
+
+    async def statuses(self) -> list[dict[str, Any]]:
+        """Every status the scope may use (``GET /status``), cached for FIELD_TTL; the guard
+        has dropped those of team-managed projects outside the scope."""
+        return await self._cached_list("/rest/api/3/status")
+
+    async def issuetypes(self) -> list[dict[str, Any]]:
+        """Every issue type the scope may use (``GET /issuetype``), cached for FIELD_TTL."""
+        return await self._cached_list("/rest/api/3/issuetype")
+
+    async def resolutions(self) -> list[dict[str, Any]]:
+        """The site's resolutions (``GET /resolution``), cached for FIELD_TTL."""
+        return await self._cached_list("/rest/api/3/resolution")
+
+    async def _cached_list(self, path: str) -> list[dict[str, Any]]:
+        now = self.http.clock.monotonic()
+        hit = self._lists.get(path)
+        if hit is not None and now - hit[0] < FIELD_TTL:
+            return hit[1]
+        data = await self.http.request("GET", path)
+        if not isinstance(data, list):
+            raise InvalidResponse(f"Jira's answer to {path} was not a list.")
+        items = [item for item in data if isinstance(item, dict)]
+        self._lists[path] = (now, items)
+        return items
 
     async def project(self, key: str) -> dict[str, Any]:
         """One project (``GET /rest/api/3/project/{key}``)."""

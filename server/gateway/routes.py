@@ -24,7 +24,8 @@ class Kind(StrEnum):
     CREATEMETA = "createmeta"  # /issue/createmeta/{project}/...
     PROJECT = "project"  # /project/{ref}
     PROJECTS = "projects"  # /project, /project/search
-    SITE = "site"  # fields, priorities, statuses, resolutions, users, myself, serverInfo
+    SITE = "site"  # fields, priorities, resolutions, users, myself, serverInfo
+    SCOPED_LIST = "scoped_list"  # /status, /issuetype: items may belong to one project
     LINK = "link"  # POST /issueLink
     VERSION = "version"  # /version/{id}
     COMPONENT = "component"  # /component/{id}
@@ -63,9 +64,10 @@ _TABLE: tuple[tuple[frozenset[str], str, Kind], ...] = (
     (frozenset({"POST"}), rf"{_API}/jql/parse", Kind.PARSE),
     (_READ, rf"{_API}/project(?:/search)?", Kind.PROJECTS),
     (_READ, rf"{_API}/project/{_SEGMENT}", Kind.PROJECT),
+    (_READ, rf"{_API}/(?:status|issuetype)", Kind.SCOPED_LIST),
     (
         _READ,
-        rf"{_API}/(?:field|priority|status|resolution|myself|serverInfo|user/search)",
+        rf"{_API}/(?:field|priority|resolution|myself|serverInfo|user/search)",
         Kind.SITE,
     ),
     (frozenset({"POST"}), rf"{_API}/issueLink", Kind.LINK),

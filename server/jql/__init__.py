@@ -27,7 +27,7 @@ from server.jql.ast import (
 )
 from server.jql.error_types import JqlError, ScopeError
 from server.jql.lint import LintWarning, is_bounded, lint
-from server.jql.parser import parse
+from server.jql.parser import Locations, parse, parse_located
 from server.jql.quote import quote
 from server.jql.render import render
 from server.jql.scope import scope
@@ -45,6 +45,7 @@ __all__ = [
     "JqlError",
     "LintWarning",
     "ListOperand",
+    "Locations",
     "Not",
     "Operand",
     "Operator",
@@ -59,6 +60,7 @@ __all__ = [
     "is_bounded",
     "lint",
     "parse",
+    "parse_located",
     "quote",
     "render",
     "scope",

@@ -1,11 +1,13 @@
 """lint(): warnings about JQL that is valid but probably not what the agent meant.
 
-Each warning carries a suggested rewrite the agent can send instead.
+A warning's `suggestion` is JQL that means exactly the same as the query, only written
+better (or advice, for a query Jira would refuse); it never changes which issues match.
+Where the better query means something else (also match empty fields, search two fields
+instead of all), the message shows it as an alternative, saying how it differs.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
@@ -17,7 +19,6 @@ from server.jql.ast import (
     Empty,
     Field,
     FieldName,
-    Function,
     ListOperand,
     Not,
     Operand,
@@ -27,7 +28,7 @@ from server.jql.ast import (
     Terminal,
     Value,
 )
-from server.jql.render import render, render_clause
+from server.jql.render import render_clause
 
 MAX_LIST_VALUES: Final = 3_000
 EPIC_LINK_FIELD_ID: Final = 10014
@@ -39,32 +40,18 @@ _ALWAYS_SET: Final = frozenset(
         "issue", "summary", "created", "createddate", "updated", "updateddate", "creator",
     }
 )  # fmt: skip
-_DATE_FIELDS: Final = frozenset(
-    {
-        "created", "createddate", "updated", "updateddate", "resolved", "resolutiondate",
-        "due", "duedate", "lastviewed", "statuscategorychangeddate",
-    }
-)  # fmt: skip
+# Fields whose positive condition already picks out a few issues, whatever their project.
+_PINNING: Final = frozenset(
+    {"key", "issuekey", "id", "issue", "parent", "sprint", "filter", "request", "savedfilter"}
+)
 _NEGATIVE: Final = frozenset({Operator.NOT_EQUALS, Operator.NOT_IN, Operator.NOT_LIKE})
-_COMPARISONS: Final = frozenset(
-    {
-        Operator.EQUALS, Operator.LESS_THAN, Operator.LESS_THAN_EQUALS,
-        Operator.GREATER_THAN, Operator.GREATER_THAN_EQUALS,
-    }
-)  # fmt: skip
-_RELATIVE_DATE: Final = re.compile(r"([-+]?\d+)\s*([mhdwMy])")
 _SMART_QUOTES: Final = "\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201a"
-_START_FUNCTION: Final = {
-    "d": "startOfDay",
-    "w": "startOfWeek",
-    "M": "startOfMonth",
-    "y": "startOfYear",
-}
 
 
 @dataclass(frozen=True, slots=True)
 class LintWarning:
-    """One lint finding: the rule's id, what is wrong, and JQL (or advice) to use instead."""
+    """One lint finding: the rule's id, what is wrong, and the same query written better (or
+    advice), or "" when no rewrite means the same."""
 
     rule: str
     message: str
@@ -81,27 +68,25 @@ def lint(query: Query, *, scoped: bool = False) -> list[LintWarning]:
     warnings: list[LintWarning] = []
     where = query.where
     if where is None:
-        order = render(query)
-        suggestion = f"project = ABC {order}" if order else "project = ABC"
         if not scoped:
             warnings.append(
                 LintWarning(
                     "unbounded",
                     "The query has no condition: it matches every issue, and Jira refuses "
                     "unbounded searches.",
-                    suggestion.strip(),
+                    "Add a condition before any ORDER BY, e.g. on project, assignee or updated.",
                 )
             )
         return warnings
     terminals = list(_terminals(where))
-    if not scoped and not any(_name(clause.field) == "project" for clause in terminals):
-        rewritten = render(Query(And((_project_placeholder(), where)), query.order_by))
+    if not scoped and not _narrowed(where):
         warnings.append(
             LintWarning(
                 "no-project",
-                "The query does not name a project, so it searches every project (slow, and "
-                "rarely what is meant).",
-                rewritten,
+                "The query does not name a project, so it searches every project the account "
+                "can see (slow, and rarely what is meant); if one project is meant, add a "
+                "project condition with its key.",
+                "",
             )
         )
     for clause in terminals:
@@ -111,8 +96,18 @@ def lint(query: Query, *, scoped: bool = False) -> list[LintWarning]:
     return warnings
 
 
-def _project_placeholder() -> Terminal:
-    return Terminal(FieldName("project"), Operator.EQUALS, Value("ABC"))
+def _narrowed(where: Clause) -> bool:
+    """Whether the query names a project, or pins its issues some other way (by key, parent,
+    sprint or saved filter) in a condition every match must meet: a project adds nothing."""
+    conditions = where.clauses if isinstance(where, And) else (where,)
+    if any(_name(clause.field) == "project" for clause in _terminals(where)):
+        return True
+    return any(
+        isinstance(clause, Terminal)
+        and _name(clause.field) in _PINNING
+        and clause.operator in (Operator.EQUALS, Operator.IN)
+        for clause in conditions
+    )
 
 
 def _terminal_warnings(clause: Terminal) -> Iterator[LintWarning]:
@@ -124,13 +119,10 @@ def _terminal_warnings(clause: Terminal) -> Iterator[LintWarning]:
         fallback = Terminal(clause.field, Operator.IS, Empty())
         yield LintWarning(
             "negative-misses-empty",
-            f"`{shown}` does not match issues where the field is empty.",
-            f"({render_clause(Or((clause, fallback)))})",
+            f"`{shown}` does not match issues where the field is empty; to match them "
+            f"too, write ({render_clause(Or((clause, fallback)))})",
+            "",
         )
-    if name in _DATE_FIELDS and clause.operator in _COMPARISONS:
-        warning = _string_date(clause, shown)
-        if warning is not None:
-            yield warning
     if name in ("epic link", "epiclink") or clause.field == CustomField(EPIC_LINK_FIELD_ID):
         replaced = Terminal(FieldName("parent"), clause.operator, clause.operand, clause.predicates)
         yield LintWarning(
@@ -139,13 +131,14 @@ def _terminal_warnings(clause: Terminal) -> Iterator[LintWarning]:
             render_clause(replaced),
         )
     if _has_smart_quotes(clause.operand):
+        unquoted = Terminal(
+            clause.field, clause.operator, _unquote(clause.operand), clause.predicates
+        )
         yield LintWarning(
             "smart-quotes",
             f"`{shown}` searches for typographic quotes as part of the value; JQL quotes are "
-            "straight (\" or ').",
-            render_clause(
-                Terminal(clause.field, clause.operator, _unquote(clause.operand), clause.predicates)
-            ),
+            f"straight (\" or '). Without them: {render_clause(unquoted)}",
+            "",
         )
     if clause.operator in (Operator.IN, Operator.NOT_IN, Operator.WAS_IN, Operator.WAS_NOT_IN):
         count = _count_values(clause.operand)
@@ -166,26 +159,9 @@ def _text_search(clause: Terminal, shown: str) -> LintWarning:
     combined: Clause = Or(tuple(fields)) if clause.operator == Operator.LIKE else And(tuple(fields))
     return LintWarning(
         "text-search",
-        f"`{shown}` searches every text field and comment: slow and noisy.",
-        render_clause(combined),
-    )
-
-
-def _string_date(clause: Terminal, shown: str) -> LintWarning | None:
-    operand = clause.operand
-    if not isinstance(operand, Value) or operand.is_number:
-        return None
-    text = operand.text.strip()
-    relative = _RELATIVE_DATE.fullmatch(text)
-    if relative is None or relative.group(2) not in _START_FUNCTION:
-        # Hours and minutes are precise as written; absolute dates mean a fixed day.
-        return None
-    call = Function(_START_FUNCTION[relative.group(2)], (text,))
-    return LintWarning(
-        "string-date",
-        f"`{shown}` counts back from this very moment; a date function says which day, week "
-        "or month boundary is meant, so results do not shift during the day.",
-        render_clause(Terminal(clause.field, clause.operator, call)),
+        f"`{shown}` searches every text field and comment: slow and noisy. If the summary "
+        f"and description are enough, search only them: {render_clause(combined)}",
+        "",
     )
 
 

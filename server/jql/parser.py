@@ -6,7 +6,7 @@ Precedence follows Atlassian's grammars: NOT binds tightest, then AND, then OR
 
 from __future__ import annotations
 
-from typing import Final, NoReturn
+from typing import Final, NoReturn, TypeVar
 
 from server.jql import tokens as t
 from server.jql.ast import (
@@ -69,16 +69,57 @@ def parse(text: str) -> Query:
     return _Parser(text, tokenize(text)).query()
 
 
-class _Parser:
-    __slots__ = ("clauses", "pos", "text", "tokens")
+def parse_located(text: str) -> tuple[Query, Locations]:
+    """Parse like `parse`, and also say where each field, operator and operand was written."""
+    if not isinstance(text, str):
+        raise JqlError(f"A JQL query must be text, not {type(text).__name__}")
+    locations = Locations()
+    return _Parser(text, tokenize(text), locations).query(), locations
 
-    def __init__(self, text: str, tokens: list[Token]) -> None:
+
+class Locations:
+    """Where the nodes of one parsed query were written: (line, column), both 1-based.
+
+    Fields and operands are found at their first character, a Terminal at its operator.
+    Nodes are equal by value (two `Value("Done")` are equal), so they are told apart by
+    identity; the nodes are kept here so that no identity is reused while this lives.
+    """
+
+    __slots__ = ("_at",)
+
+    def __init__(self) -> None:
+        self._at: dict[int, tuple[object, int, int]] = {}
+
+    def record(self, node: object, token: Token) -> None:
+        """Remember where `node` starts."""
+        self._at[id(node)] = (node, token.line, token.column)
+
+    def of(self, node: object) -> tuple[int, int]:
+        """(line, column) of a node of this query; (1, 1) for one the parser did not build."""
+        found = self._at.get(id(node))
+        return (found[1], found[2]) if found is not None and found[0] is node else (1, 1)
+
+
+_N = TypeVar("_N")
+
+
+class _Parser:
+    __slots__ = ("clauses", "locations", "pos", "text", "tokens")
+
+    def __init__(self, text: str, tokens: list[Token], locations: Locations | None = None) -> None:
         self.text = text
         self.tokens = tokens
         self.pos = 0
         self.clauses = 0
+        self.locations = locations
 
     # helpers ---------------------------------------------------------------------------------
+
+    def at(self, node: _N, token: Token) -> _N:
+        """`node`, remembered as written at `token` when locations are asked for."""
+        if self.locations is not None:
+            self.locations.record(node, token)
+        return node
 
     def fail(self, token: Token, message: str, hint: str | None = None) -> NoReturn:
         raise JqlError(message, line=token.line, column=token.column, hint=hint, source=self.text)
@@ -246,9 +287,9 @@ class _Parser:
         self.pos += 1
         simple = _SIMPLE_OPERATORS.get(kind)
         if simple is not None:
-            return Terminal(field, simple, self.single_operand(token, kind))
+            return self.at(Terminal(field, simple, self.single_operand(token, kind)), token)
         if kind == t.IN:
-            return Terminal(field, Operator.IN, self.list_or_function(token))
+            return self.at(Terminal(field, Operator.IN, self.list_or_function(token)), token)
         if kind == t.NOT:
             self.expect(
                 t.IN,
@@ -256,7 +297,7 @@ class _Parser:
                 "Inside a condition NOT only appears as NOT IN; "
                 "to negate a condition put NOT before it: NOT status = Done.",
             )
-            return Terminal(field, Operator.NOT_IN, self.list_or_function(token))
+            return self.at(Terminal(field, Operator.NOT_IN, self.list_or_function(token)), token)
         if kind == t.IS:
             negated = self.tokens[self.pos].kind == t.NOT
             self.pos += negated
@@ -265,11 +306,13 @@ class _Parser:
                 "EMPTY or NULL after IS",
                 "IS only takes EMPTY (or NULL); use = to compare with a value.",
             )
-            return Terminal(field, Operator.IS_NOT if negated else Operator.IS, Empty())
+            operator = Operator.IS_NOT if negated else Operator.IS
+            return self.at(Terminal(field, operator, Empty()), token)
         if kind == t.WAS:
-            return self.was(field, token)
+            return self.at(self.was(field, token), token)
         if kind == t.CHANGED:
-            return Terminal(field, Operator.CHANGED, None, self.predicates(_CHANGED_PREDICATES))
+            predicates = self.predicates(_CHANGED_PREDICATES)
+            return self.at(Terminal(field, Operator.CHANGED, None, predicates), token)
         self.pos -= 1
         return self.fail_operator(field_token, token)
 
@@ -343,8 +386,8 @@ class _Parser:
             self.fail_value(token)
         self.pos += 1
         if self.tokens[self.pos].kind == t.LPAREN:
-            return self.function(token)
-        return Value(token.text, token.kind == t.NUMBER)
+            return self.at(self.function(token), token)
+        return self.at(Value(token.text, token.kind == t.NUMBER), token)
 
     def fail_value(self, token: Token) -> NoReturn:
         found = self.describe(token)
@@ -396,7 +439,7 @@ class _Parser:
             return self.list_operand(1)
         if token.kind in _VALUE_KINDS and self.tokens[self.pos + 1].kind == t.LPAREN:
             self.pos += 1
-            return self.function(token)
+            return self.at(self.function(token), token)
         raw = self.text[token.start : token.end] if token.kind != t.EOF else "value"
         return self.fail(
             token,
@@ -426,7 +469,7 @@ class _Parser:
             token = tokens[self.pos]
             self.pos += 1
             if token.kind == t.RPAREN:
-                return ListOperand(tuple(items))
+                return self.at(ListOperand(tuple(items)), opening)
             if token.kind != t.COMMA:
                 if token.kind == t.EOF:
                     self.fail(
@@ -478,7 +521,7 @@ class _Parser:
             if not token.text.strip():
                 self.fail(token, "A field name cannot be blank")
             self.pos += 1
-            base = FieldName(token.text)
+            base = self.at(FieldName(token.text), token)
         elif kind == t.CF:
             self.pos += 1
             self.expect(t.LBRACKET, "'[' after cf", "A custom field is written cf[10010].")
@@ -488,7 +531,7 @@ class _Parser:
             if number.text.startswith("-"):
                 self.fail(number, "A custom field number cannot be negative")
             self.expect(t.RBRACKET, "']'", "A custom field is written cf[10010].")
-            base = CustomField(int(number.text))
+            base = self.at(CustomField(int(number.text)), token)
         else:
             self.fail_field(token)
         if self.tokens[self.pos].kind != t.LBRACKET:
@@ -506,8 +549,8 @@ class _Parser:
         path = self.tokens[self.pos]
         if path.kind in (t.STRING, t.QUOTED) and path.text.startswith("."):
             self.pos += 1
-            return EntityProperty(base, key.text, path.text)
-        return EntityProperty(base, key.text)
+            return self.at(EntityProperty(base, key.text, path.text), token)
+        return self.at(EntityProperty(base, key.text), token)
 
     def fail_field(self, token: Token) -> NoReturn:
         found = self.describe(token)

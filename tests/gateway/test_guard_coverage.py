@@ -43,6 +43,7 @@ CALLS: dict[str, Call] = {
     "search_all": _all_pages,
     "approximate_count": lambda g: g.approximate_count("project = SHOP"),
     "parse_jql": lambda g: g.parse_jql(["status = Done"]),
+    "check_names": lambda g: g.check_names('status = "In Progres"'),
     "bulk_fetch": lambda g: g.bulk_fetch(["SHOP-1", "SEC-1", "SHOP-2"], fields=("summary",)),
     "get_issue": lambda g: g.get_issue("SHOP-1"),
     "create_issue": lambda g: g.create_issue(
@@ -61,6 +62,9 @@ CALLS: dict[str, Call] = {
     "meta.createmeta_fields": lambda g: g.meta.createmeta_fields("SHOP", "10001"),
     "meta.search_users": lambda g: g.meta.search_users("a"),
     "meta.priorities": lambda g: g.meta.priorities(),
+    "meta.statuses": lambda g: g.meta.statuses(),
+    "meta.issuetypes": lambda g: g.meta.issuetypes(),
+    "meta.resolutions": lambda g: g.meta.resolutions(),
     "meta.project": lambda g: g.meta.project("SHOP"),
     "meta.projects": lambda g: g.meta.projects(),
     "attachments.listed": lambda g: g.attachments.listed("SHOP-1"),

@@ -25,6 +25,7 @@ from server.jql import (
     Terminal,
     Value,
     parse,
+    parse_located,
 )
 from server.jql.parser import MAX_CLAUSES, MAX_DEPTH
 
@@ -307,3 +308,44 @@ def test_trees_that_cannot_be_written_are_rejected() -> None:
         Or(())
     with pytest.raises(ValueError, match="at least one"):
         ListOperand(())
+
+
+@pytest.mark.parametrize(
+    "jql",
+    [
+        "project = ABC AND status IN (Done, 'To Do') ORDER BY key",
+        'NOT (cf[10016] > 3 OR "Story Points" IS EMPTY) AND assignee WAS currentUser() BY x',
+        "issue.property[a].b = 1 AND status CHANGED FROM Open TO Done AFTER startOfDay()",
+    ],
+)
+def test_located_parse_gives_the_same_tree(jql: str) -> None:
+    """parse_located builds exactly the tree parse builds."""
+    assert parse_located(jql)[0] == parse(jql)
+
+
+def test_locations_point_at_fields_operators_and_operands() -> None:
+    """Fields and operands are found at their first character, a condition at its operator."""
+    query, at = parse_located('project = ABC\n  AND status  IN ("To Do", now())')
+    assert isinstance(query.where, And)
+    first, second = query.where.clauses
+    assert isinstance(first, Terminal)
+    assert isinstance(second, Terminal)
+    assert at.of(first.field) == (1, 1)
+    assert at.of(first) == (1, 9)
+    assert at.of(first.operand) == (1, 11)
+    assert at.of(second.field) == (2, 7)
+    assert at.of(second) == (2, 15)
+    assert isinstance(second.operand, ListOperand)
+    assert [at.of(item) for item in second.operand.items] == [(2, 19), (2, 28)]
+
+
+def test_equal_nodes_keep_their_own_locations() -> None:
+    """Two equal values of one query are told apart by where each was written."""
+    query, at = parse_located("a = x OR b = x")
+    assert isinstance(query.where, Or)
+    left, right = query.where.clauses
+    assert isinstance(left, Terminal)
+    assert isinstance(right, Terminal)
+    assert left.operand == right.operand
+    assert (at.of(left.operand), at.of(right.operand)) == ((1, 5), (1, 14))
+    assert at.of(Value("x")) == (1, 1)  # a node of no parse: the start

@@ -201,6 +201,15 @@ async def test_catalogues_priorities_statuses_resolutions() -> None:
 
 
 @pytest.mark.anyio
+async def test_issue_types_list_in_atlassian_shape() -> None:
+    """GET /issuetype lists every issue type as IssueTypeDetails, the sub-task type marked."""
+    async with sandbox() as client:
+        types = checked(await client.get("/rest/api/3/issuetype"), "/rest/api/3/issuetype")
+    assert [t["name"] for t in types] == ["Epic", "Story", "Task", "Bug", "Sub-task"]
+    assert [t["name"] for t in types if t["subtask"]] == ["Sub-task"]
+
+
+@pytest.mark.anyio
 async def test_jql_parse_strict_reports_errors_without_structure() -> None:
     """Strict validation names unknown fields and functions and omits their structure."""
     queries = [

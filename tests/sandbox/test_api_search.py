@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
 
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
 from sandbox.records import UNBOUNDED
+from sandbox.seed import DONE, SUBTASK
+from sandbox.site import Issue
 from tests.gateway.fakes import FakeClock
 from tests.sandbox.helpers import checked, config, sandbox, site_of
 
@@ -271,3 +275,51 @@ async def test_hidden_project_issues_do_not_exist_for_the_caller() -> None:
         issue = await client.get("/rest/api/3/issue/SEC-1")
     assert count.json() == {"count": 200}
     checked(issue, "/rest/api/3/issue/{issueIdOrKey}", 404)
+
+
+def _shop(app: object, keep: Callable[[Issue], bool]) -> set[str]:
+    """Ids of the SHOP issues for which ``keep`` holds, from the site's own data."""
+    site = site_of(app)  # type: ignore[arg-type]  # an app from create_app
+    return {str(i.id) for i in site.issues() if i.project == "SHOP" and keep(i)}
+
+
+JIRA_ANSWERS: list[tuple[str, Callable[[Issue], bool]]] = [
+    ("resolution = Unresolved", lambda i: i.resolution is None),
+    ("resolution is EMPTY", lambda i: i.resolution is None),
+    ("resolution != Unresolved", lambda i: i.resolution is not None),
+    ("resolution in (Unresolved, Duplicate)", lambda i: i.resolution in (None, "10002")),
+    ("priority >= High", lambda i: i.priority in ("1", "2")),
+    ("priority < Medium", lambda i: i.priority in ("4", "5")),
+    ("statusCategory = Done", lambda i: i.status == DONE),
+    ("statusCategory != Done", lambda i: i.status != DONE),
+    ("key <= SHOP-5", lambda i: int(i.key.split("-")[1]) <= 5),
+    ("issuetype in subtaskIssueTypes()", lambda i: i.issuetype == SUBTASK),
+    ("issuetype in standardIssueTypes()", lambda i: i.issuetype != SUBTASK),
+]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("condition", "keep"), JIRA_ANSWERS)
+async def test_queries_jira_answers_are_answered_alike(
+    condition: str, keep: Callable[[Issue], bool]
+) -> None:
+    """Jira's special values, priority order by rank, key order and list functions."""
+    app = create_app(config())
+    async with sandbox(app) as client:
+        ids = await walk(client, f"project = SHOP AND {condition}", 100)
+    expected = _shop(app, keep)
+    assert expected
+    assert set(ids) == expected
+
+
+@pytest.mark.anyio
+async def test_values_no_object_has_are_refused() -> None:
+    """A status, priority, type or resolution no object has is Jira's 400, not 0 issues."""
+    async with sandbox() as client:
+        response = await client.post(
+            SEARCH, json={"jql": 'project = SHOP AND status = "In Progres"'}
+        )
+    body = checked(response, SEARCH, 400)
+    assert body["errorMessages"] == [
+        "The value 'In Progres' does not exist for the field 'status'."
+    ]

@@ -340,12 +340,15 @@ async def test_without_scope_the_query_runs_as_written(
 async def test_unbounded_query_without_scope_is_refused_locally(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
-    """Without a scope, a query with no condition is refused before Jira would refuse it."""
+    """Without a scope, a query with no condition is refused before Jira would refuse it;
+    the example names a real project, never a placeholder (one read of the project list)."""
     async with connect() as client:
         result = await search(client, jql="ORDER BY created DESC")
     assert result.is_error
-    assert "project = ABC ORDER BY created DESC" in text_of(result)
-    assert sandbox_config.counters.requests == 0
+    assert "project = SHOP ORDER BY created DESC" in text_of(result)
+    assert "(projects: SHOP, OPS, SEC)" in text_of(result)
+    assert "ABC" not in text_of(result)
+    assert sandbox_config.counters.requests == 1
 
 
 async def test_count_is_scoped_too(connect: ClientFactory, sandbox_app: Any) -> None:
