@@ -18,7 +18,9 @@ def canonical_inline(content: list[Node]) -> list[Node]:
     """Sorted marks, blanks moved out of marks that start or end there, lines trimmed, and
     neighbouring text with the same marks merged into one node."""
     sorted_marks = [_with_sorted_marks(node) for node in content]
-    return _merge(_trim_line_edges(_merge(_unmark_edge_blanks(sorted_marks))))
+    # Merged first: a run split over several nodes has its edge blanks in a middle node.
+    merged = _merge(_unmark_edge_blanks(_merge(sorted_marks)))
+    return _merge(_trim_line_edges(merged))
 
 
 def _with_sorted_marks(node: Node) -> Node:

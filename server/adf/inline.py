@@ -223,9 +223,15 @@ def _close(out: list[str], marks: list[MarkKey]) -> None:
         return
     last = out.pop() if out else ""
     body = last.rstrip(" ")
+    blanks = last[len(body) :]
+    backslashes = len(body) - len(body.rstrip("\\"))
+    if backslashes % 2 and blanks:
+        # A backslash that a space followed is literal as written, but the closer moves up
+        # against it and would be escaped by it: escape the backslash instead.
+        body += "\\"
     out.append(body)
     out.extend(_closer(m) for m in reversed(marks))
-    out.append(last[len(body) :])
+    out.append(blanks)
 
 
 def _opener(mark_key: MarkKey) -> str:
