@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from sandbox.routes import agile, issues, meta, removed, search, transitions
+from sandbox.routes import (
+    agile,
+    agile_moves,
+    comments,
+    edit,
+    issues,
+    links,
+    meta,
+    removed,
+    search,
+    transitions,
+)
 
 
 def all_routes() -> list[BaseRoute]:
@@ -13,7 +24,11 @@ def all_routes() -> list[BaseRoute]:
         *removed.ROUTES,
         *search.ROUTES,
         *issues.ROUTES,
+        *edit.ROUTES,
+        *comments.ROUTES,
+        *links.ROUTES,
         *transitions.ROUTES,
         *meta.ROUTES,
         *agile.ROUTES,
+        *agile_moves.ROUTES,
     ]
