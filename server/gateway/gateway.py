@@ -21,6 +21,7 @@ from server.errors import BadRequest, InvalidResponse, JiraError
 from server.gateway.agile import AgileApi
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
+from server.gateway.issues import IssuesApi
 from server.gateway.limiter import RateLimiter
 from server.gateway.meta import MetaApi
 from server.gateway.retry import Backoff
@@ -68,6 +69,7 @@ class JiraGateway:
         self.scope = ProjectScope(settings.jira_projects)
         self.meta = MetaApi(http, settings.jira_deployment)
         self.agile = AgileApi(http, self.scope)
+        self.issues = IssuesApi(http, self.meta)
         # The guard reads field schemas to tell which write values name other objects.
         http.guard.field_catalogue = self.meta.fields
 
