@@ -39,6 +39,11 @@ SCOPE = "SHOP,OPS"
 BULK_KEYS = 250
 SEARCH_PAGE = 50
 TOOLS_LIST_TOKENS = 2500  # the six first-wave tools (DESIGN 3)
+ALL_TOOLS_LIST_TOKENS = 4500  # every tool of the server
+FIRST_WAVE = "search_jql,bulk_fetch,create_issue,transition,sprint_progress,validate_jql"
+DEEP_ISSUE = "SHOP-30"  # 45 comments, 30 history entries, a 6,500-character description
+GET_ISSUE_REQUESTS = 4
+GET_ISSUE_TOKENS = 5000
 SEARCH_TOKENS_PER_ISSUE = 30
 BULK_TOKENS_PER_ISSUE = 32
 SPRINT_TEXT_LIMIT = 2048
@@ -114,10 +119,12 @@ class Bench:
         self.rows.append(row)
         return result
 
-    async def tools_list(self) -> int:
+    async def tools_list(
+        self, client: Client | None = None, target: int = ALL_TOOLS_LIST_TOKENS
+    ) -> int:
         self.counter.take()
         started = time.perf_counter()
-        listed = await self.client.list_tools()
+        listed = await (client or self.client).list_tools()
         millis = 1000 * (time.perf_counter() - started)
         answer = listed.model_dump_json(by_alias=True, exclude_none=True)
         # The same answer as a client may re-serialise it (", " and ": "): the larger count,
@@ -137,8 +144,8 @@ class Bench:
                 requests=self.counter.take(),
                 millis=millis,
                 error=False,
-                target=f"<= {TOOLS_LIST_TOKENS} tokens",
-                verdict="ok" if max(count, tokens(spaced)) <= TOOLS_LIST_TOKENS else "MISSED",
+                target=f"<= {target} tokens",
+                verdict="ok" if max(count, tokens(spaced)) <= target else "MISSED",
                 notes=[
                     f"{tokens(spaced)} tokens when written with spaces after , and : "
                     f"({each} as the sum of each tool written so)",
@@ -196,6 +203,17 @@ def sprint_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return "<= 2 + pages, <= 2048 B text", within
 
 
+def get_issue_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    data = result.structured_content or {}
+    row.notes.append(
+        f"{len(data.get('comments', []))} comments of {data.get('comments_total')}, "
+        f"{len(data.get('changelog', []))} history rows, "
+        f"description {len(data.get('description', ''))} characters"
+    )
+    within = len(row.requests) <= GET_ISSUE_REQUESTS and row.tokens <= GET_ISSUE_TOKENS
+    return f"<= {GET_ISSUE_REQUESTS} upstream, <= {GET_ISSUE_TOKENS} tokens", within
+
+
 def no_target(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return "-", True
 
@@ -246,6 +264,12 @@ async def run(bench: Bench, site: Site) -> None:
         "sprint_progress",
         {"sprint_id": ACTIVE_SHOP_SPRINT},
         sprint_check,
+    )
+    await bench.call(
+        f"get_issue {DEEP_ISSUE} comments=45 changelog=30",
+        "get_issue",
+        {"key": DEEP_ISSUE, "comments": 45, "changelog": 30},
+        get_issue_check,
     )
     await bench.call(
         "validate_jql (local)",
@@ -303,8 +327,15 @@ async def main() -> None:
         }
     )
     server = build_server(settings, jira_app=counter)
-    async with Client(server, raise_exceptions=False) as client:
+    first_wave = build_server(
+        settings.model_copy(update={"jira_tools": FIRST_WAVE.split(",")}), jira_app=counter
+    )
+    async with (
+        Client(server, raise_exceptions=False) as client,
+        Client(first_wave, raise_exceptions=False) as first,
+    ):
         bench = Bench(client, counter)
+        await bench.tools_list(first, TOOLS_LIST_TOKENS)
         await run(bench, sandbox.state.site)
     print(f"Tool costs (sandbox in-process, JIRA_PROJECTS={SCOPE})\n")
     print_table(bench.rows)

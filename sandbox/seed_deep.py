@@ -143,6 +143,7 @@ def _changelog(data: SiteData, issue: Issue, team: list[str]) -> None:
     """Thirty changes: status, priority, labels, assignee, sprint and links (one to SEC)."""
     rows: list[tuple[str, str, str | None, str | None, str | None, str | None]] = []
     statuses = [("10000", "To Do"), ("3", "In Progress"), ("10002", "In Review")]
+    names = {u.account_id: u.display_name for u in data.users}
     for n in range(DEEP_CHANGES):
         kind = n % 6
         if kind == 0:
@@ -153,7 +154,7 @@ def _changelog(data: SiteData, issue: Issue, team: list[str]) -> None:
         elif kind == 2:
             rows.append(("labels", "labels", None, "", None, f"checkout-{n}"))
         elif kind == 3:
-            rows.append(("assignee", "assignee", team[0], None, team[1], None))
+            rows.append(("assignee", "assignee", team[0], names[team[0]], team[1], names[team[1]]))
         elif kind == 4:
             # Sprints of SHOP's board only: tests add a change naming SEC's sprint themselves.
             rows.append(("customfield_10020", "Sprint", None, None, "3", "SHOP Sprint 3"))

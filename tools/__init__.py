@@ -1,11 +1,15 @@
-"""The six tools, one module per tool; ``selected_tools`` applies read-only mode and filters."""
+"""The tools, one module per tool; ``selected_tools`` applies read-only mode and filters."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from server.config import Settings
 from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
+
+# Tools after the first six, by module name (each exports SPEC), in tools/list order.
+EVERYDAY = ("get_issue",)
 
 
 def all_tools() -> tuple[ToolSpec[Any, Any], ...]:
@@ -18,7 +22,8 @@ def all_tools() -> tuple[ToolSpec[Any, Any], ...]:
     from tools.transition import SPEC as TRANSITION  # noqa: PLC0415
     from tools.validate_jql import SPEC as VALIDATE_JQL  # noqa: PLC0415
 
-    return (SEARCH_JQL, BULK_FETCH, CREATE_ISSUE, TRANSITION, SPRINT_PROGRESS, VALIDATE_JQL)
+    first = (SEARCH_JQL, BULK_FETCH, CREATE_ISSUE, TRANSITION, SPRINT_PROGRESS, VALIDATE_JQL)
+    return (*first, *(import_module(f"tools.{name}").SPEC for name in EVERYDAY))
 
 
 def selected_tools(settings: Settings) -> list[ToolSpec[Any, Any]]:

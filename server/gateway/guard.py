@@ -367,7 +367,7 @@ class ScopeGuard:
             out["values"] = [
                 item
                 for item in data["values"]
-                if not _is_sprint(item) or await self.board_allowed(_sprint_board(item))
+                if not _is_sprint(item) or not await self._is_foreign(item)
             ]
         return out
 

@@ -132,6 +132,13 @@ CASES = [
     case("validate_jql", {"jql": "key = {sec_key}", "remote": True}),
     case("validate_jql", {"jql": "project in (SEC, SHOP) AND parent = {sec_epic}", "remote": True}),
     case("validate_jql", {"jql": "sprint = 8 ORDER BY rank", "remote": True}),
+    # get_issue: keys, ids, the moved issue, a parent in SEC, links and history naming SEC.
+    case("get_issue", {"key": "{sec_key}"}, must_fail=True),
+    case("get_issue", {"key": "{sec_key_lower}", "comments": 100}, must_fail=True),
+    case("get_issue", {"key": "{sec_id}"}, must_fail=True),
+    case("get_issue", {"key": "{moved_key}", "changelog": 100}, must_fail=True),
+    case("get_issue", {"key": "{child_key}", "fields": ["parent", "subtasks", "issuelinks"]}),
+    case("get_issue", {"key": "SHOP-30", "comments": 100, "changelog": 100, "fields": ["*all"]}),
 ]
 
 

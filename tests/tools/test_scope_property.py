@@ -100,6 +100,7 @@ TOOLS = [
     "transition",
     "sprint_progress",
     "validate_jql",
+    "get_issue",
 ]
 SEC_REFERENCE_FIELDS = [{"fixVersions": [{"id": "100020"}]}, {"components": [{"id": "100021"}]}]
 
@@ -107,18 +108,7 @@ SEC_REFERENCE_FIELDS = [{"fixVersions": [{"id": "100020"}]}, {"components": [{"i
 @st.composite
 def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     """One tool call with arguments drawn from the reference grammar ({k} etc. resolved later)."""
-    tool = draw(
-        st.sampled_from(
-            [
-                "search_jql",
-                "bulk_fetch",
-                "create_issue",
-                "transition",
-                "sprint_progress",
-                "validate_jql",
-            ]
-        )
-    )
+    tool = draw(st.sampled_from(TOOLS))
     k, s, p = draw(refs), draw(sprints), draw(projects)
     jql = draw(st.sampled_from(JQL))
     fields = draw(st.lists(st.sampled_from(FIELDS), max_size=3, unique=True))
@@ -144,6 +134,9 @@ def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
         args = {"summary": "probe", "project": p, "fields": extra, "dry_run": draw(st.booleans())}
         if draw(st.booleans()):
             args["parent"] = ("ref", k)
+    elif tool == "get_issue":
+        args = {"key": ("ref", k), "comments": draw(st.sampled_from([0, 3, 50]))}
+        args["changelog"] = draw(st.sampled_from([0, 30]))
     elif tool == "transition":
         args = {"key": ("ref", k), "to": draw(st.sampled_from(["In Progress", "Done"]))}
         args["dry_run"] = draw(st.booleans())
