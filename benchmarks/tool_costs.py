@@ -214,6 +214,15 @@ def get_issue_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return f"<= {GET_ISSUE_REQUESTS} upstream, <= {GET_ISSUE_TOKENS} tokens", within
 
 
+def add_comment_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    writes = [r for r in row.requests if not r.startswith("GET ")]
+    row.notes.append(
+        f"{len(writes)} write; the rest is the scope guard's fresh read of the issue's project "
+        "(a key may have moved to another project), so 1 request without JIRA_PROJECTS"
+    )
+    return "1 write (+1 scope read)", len(writes) == 1 and len(row.requests) <= 2
+
+
 def no_target(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return "-", True
 
@@ -270,6 +279,12 @@ async def run(bench: Bench, site: Site) -> None:
         "get_issue",
         {"key": DEEP_ISSUE, "comments": 45, "changelog": 30},
         get_issue_check,
+    )
+    await bench.call(
+        f"add_comment {DEEP_ISSUE} (Markdown)",
+        "add_comment",
+        {"key": DEEP_ISSUE, "body": "Benchmark: **reviewed**, see the list:\n\n- one\n- two"},
+        add_comment_check,
     )
     await bench.call(
         "validate_jql (local)",

@@ -9,7 +9,10 @@ from server.config import Settings
 from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
 
 # Tools after the first six, by module name (each exports SPEC), in tools/list order.
-EVERYDAY = ("get_issue",)
+EVERYDAY = (
+    "get_issue",
+    "add_comment",
+)
 
 
 def all_tools() -> tuple[ToolSpec[Any, Any], ...]:

@@ -139,6 +139,14 @@ CASES = [
     case("get_issue", {"key": "{moved_key}", "changelog": 100}, must_fail=True),
     case("get_issue", {"key": "{child_key}", "fields": ["parent", "subtasks", "issuelinks"]}),
     case("get_issue", {"key": "SHOP-30", "comments": 100, "changelog": 100, "fields": ["*all"]}),
+    # add_comment: keys, ids, the moved issue, dry runs, a body naming SEC.
+    case("add_comment", {"key": "{sec_key}", "body": "probe"}, must_fail=True),
+    case(
+        "add_comment", {"key": "{sec_key_lower}", "body": "probe", "dry_run": True}, must_fail=True
+    ),
+    case("add_comment", {"key": "{sec_id}", "body": "probe"}, must_fail=True),
+    case("add_comment", {"key": "{moved_key}", "body": "probe"}, must_fail=True),
+    case("add_comment", {"key": "{moved_key}", "body": "probe", "dry_run": True}, must_fail=True),
 ]
 
 

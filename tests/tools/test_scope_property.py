@@ -101,6 +101,7 @@ TOOLS = [
     "sprint_progress",
     "validate_jql",
     "get_issue",
+    "add_comment",
 ]
 SEC_REFERENCE_FIELDS = [{"fixVersions": [{"id": "100020"}]}, {"components": [{"id": "100021"}]}]
 
@@ -137,6 +138,8 @@ def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     elif tool == "get_issue":
         args = {"key": ("ref", k), "comments": draw(st.sampled_from([0, 3, 50]))}
         args["changelog"] = draw(st.sampled_from([0, 30]))
+    elif tool == "add_comment":
+        args = {"key": ("ref", k), "body": "probe {k}", "dry_run": draw(st.booleans())}
     elif tool == "transition":
         args = {"key": ("ref", k), "to": draw(st.sampled_from(["In Progress", "Done"]))}
         args["dry_run"] = draw(st.booleans())

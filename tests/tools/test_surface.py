@@ -31,9 +31,16 @@ CONTRACT = (
     "sprint_progress",
     "validate_jql",
     "get_issue",
+    "add_comment",
 )
 READERS = ("search_jql", "bulk_fetch", "sprint_progress", "validate_jql", "get_issue")
-WRITERS = ("create_issue", "transition")
+WRITERS = ("create_issue", "transition", "add_comment")
+# One call per writer that would write if it were allowed.
+WRITER_CALLS = {
+    "create_issue": {"summary": "should never exist"},
+    "transition": {"key": "SHOP-1", "to": "Done"},
+    "add_comment": {"key": "SHOP-1", "body": "should never be posted"},
+}
 HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 MAX_FIRST_TOOLS_BYTES = 10 * 1024
 MAX_TOOLS_LIST_BYTES = 18 * 1024
@@ -138,12 +145,12 @@ async def test_read_only_mode_lists_only_readers_and_refuses_writers(
     before = site.data.model_dump_json()
     async with connect(jira_read_only=True, jira_projects="SHOP,OPS") as client:
         listed = await client.list_tools()
-        create = await client.call_tool("create_issue", {"summary": "should never exist"})
-        move = await client.call_tool("transition", {"key": "SHOP-1", "to": "Done"})
+        refused = {name: await client.call_tool(name, args) for name, args in WRITER_CALLS.items()}
     assert sorted(names(listed)) == sorted(READERS)
     assert all(t.annotations and t.annotations.read_only_hint for t in listed.tools)
-    assert create.is_error, text_of(create)
-    assert move.is_error, text_of(move)
+    assert set(WRITER_CALLS) == set(WRITERS)
+    for name, result in refused.items():
+        assert result.is_error, f"{name}: {text_of(result)}"
     assert site.data.model_dump_json() == before
 
 
@@ -156,7 +163,9 @@ async def test_jira_tools_offers_only_the_named_tools(connect: ClientFactory) ->
 async def test_jira_exclude_tools_hides_the_named_tools(connect: ClientFactory) -> None:
     """JIRA_EXCLUDE_TOOLS removes the named tools and keeps the rest in order."""
     listed = await list_tools(connect, jira_exclude_tools="create_issue,transition")
-    assert names(listed) == [name for name in CONTRACT if name not in WRITERS]
+    assert names(listed) == [
+        name for name in CONTRACT if name not in ("create_issue", "transition")
+    ]
 
 
 async def test_an_excluded_tool_cannot_be_called(connect: ClientFactory) -> None:
