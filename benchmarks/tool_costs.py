@@ -44,6 +44,7 @@ FIRST_WAVE = "search_jql,bulk_fetch,create_issue,transition,sprint_progress,vali
 DEEP_ISSUE = "SHOP-30"  # 45 comments, 30 history entries, a 6,500-character description
 GET_ISSUE_REQUESTS = 4
 GET_ISSUE_TOKENS = 5000
+LINK_REQUESTS = 2
 SEARCH_TOKENS_PER_ISSUE = 30
 BULK_TOKENS_PER_ISSUE = 32
 SPRINT_TEXT_LIMIT = 2048
@@ -223,6 +224,15 @@ def add_comment_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return "1 write (+1 scope read)", len(writes) == 1 and len(row.requests) <= 2
 
 
+def link_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    data = result.structured_content or {}
+    row.notes.append(
+        f"link {data.get('link_id')}; existed={data.get('existed')} "
+        "(Jira answers a new link without its id: it is read back from the issue)"
+    )
+    return f"<= {LINK_REQUESTS} upstream", len(row.requests) <= LINK_REQUESTS
+
+
 def no_target(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return "-", True
 
@@ -285,6 +295,23 @@ async def run(bench: Bench, site: Site) -> None:
         "add_comment",
         {"key": DEEP_ISSUE, "body": "Benchmark: **reviewed**, see the list:\n\n- one\n- two"},
         add_comment_check,
+    )
+    for label in ("first call, types read", "types cached"):
+        await bench.call(
+            f"link_issues new link ({label})",
+            "link_issues",
+            {
+                "key": DEEP_ISSUE,
+                "to": "SHOP-40" if "first" in label else "SHOP-41",
+                "type": "blocks",
+            },
+            link_check,
+        )
+    await bench.call(
+        "link_issues existing link",
+        "link_issues",
+        {"key": "SHOP-31", "to": DEEP_ISSUE, "type": "is blocked by"},
+        link_check,
     )
     await bench.call(
         "validate_jql (local)",

@@ -12,6 +12,7 @@ from tools.base import ToolContext, ToolInputError, ToolParams, ToolResult, Tool
 EVERYDAY = (
     "get_issue",
     "add_comment",
+    "link_issues",
 )
 
 

@@ -147,6 +147,16 @@ CASES = [
     case("add_comment", {"key": "{sec_id}", "body": "probe"}, must_fail=True),
     case("add_comment", {"key": "{moved_key}", "body": "probe"}, must_fail=True),
     case("add_comment", {"key": "{moved_key}", "body": "probe", "dry_run": True}, must_fail=True),
+    # link_issues: to and from SEC keys and ids, the moved issue, dry runs.
+    case("link_issues", {"key": "SHOP-1", "to": "{sec_key}", "type": "blocks"}, must_fail=True),
+    case("link_issues", {"key": "{sec_key}", "to": "SHOP-1", "type": "relates to"}, must_fail=True),
+    case("link_issues", {"key": "SHOP-1", "to": "{moved_key}", "type": "blocks"}, must_fail=True),
+    case(
+        "link_issues",
+        {"key": "SHOP-1", "to": "{sec_key}", "type": "is blocked by", "dry_run": True},
+        must_fail=True,
+    ),
+    case("link_issues", {"key": "{moved_key}", "to": "SHOP-1", "type": "Blocks"}, must_fail=True),
 ]
 
 

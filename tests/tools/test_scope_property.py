@@ -102,6 +102,7 @@ TOOLS = [
     "validate_jql",
     "get_issue",
     "add_comment",
+    "link_issues",
 ]
 SEC_REFERENCE_FIELDS = [{"fixVersions": [{"id": "100020"}]}, {"components": [{"id": "100021"}]}]
 
@@ -138,6 +139,9 @@ def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     elif tool == "get_issue":
         args = {"key": ("ref", k), "comments": draw(st.sampled_from([0, 3, 50]))}
         args["changelog"] = draw(st.sampled_from([0, 30]))
+    elif tool == "link_issues":
+        args = {"key": ("ref", k), "to": ("ref", draw(refs)), "type": "blocks"}
+        args["dry_run"] = draw(st.booleans())
     elif tool == "add_comment":
         args = {"key": ("ref", k), "body": "probe {k}", "dry_run": draw(st.booleans())}
     elif tool == "transition":

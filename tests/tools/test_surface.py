@@ -32,14 +32,16 @@ CONTRACT = (
     "validate_jql",
     "get_issue",
     "add_comment",
+    "link_issues",
 )
 READERS = ("search_jql", "bulk_fetch", "sprint_progress", "validate_jql", "get_issue")
-WRITERS = ("create_issue", "transition", "add_comment")
+WRITERS = ("create_issue", "transition", "add_comment", "link_issues")
 # One call per writer that would write if it were allowed.
 WRITER_CALLS = {
     "create_issue": {"summary": "should never exist"},
     "transition": {"key": "SHOP-1", "to": "Done"},
     "add_comment": {"key": "SHOP-1", "body": "should never be posted"},
+    "link_issues": {"key": "SHOP-1", "to": "SHOP-2", "type": "blocks"},
 }
 HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 MAX_FIRST_TOOLS_BYTES = 10 * 1024
