@@ -119,7 +119,7 @@ async def test_links_outside_the_scope_are_refused_and_nothing_is_written(
     assert moved is not None
     site.move_issue(moved, "SEC")
     before = site.data.model_dump_json()
-    calls = [
+    calls: list[dict[str, Any]] = [
         {"key": "SHOP-2", "to": "SEC-1", "type": "blocks"},
         {"key": "SEC-1", "to": "SHOP-2", "type": "relates to"},
         {"key": "SHOP-2", "to": "SHOP-12", "type": "blocks"},
