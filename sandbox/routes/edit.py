@@ -33,6 +33,7 @@ _HISTORY = {
     "fix_versions": ("fixVersions", "Fix Version"),
     "story_points": ("customfield_10016", "Story Points"),
     "parent": ("parent", "Parent"),
+    "sprints": ("customfield_10020", "Sprint"),
 }
 
 
@@ -169,17 +170,43 @@ def _fields(v: View, draft: Issue, fields: Json) -> dict[str, str]:
     return errors
 
 
+def _shown(v: View, attribute: str, value: Any) -> tuple[str | None, str | None]:
+    """A value as Jira's changelog holds it: the id (``from``) and the text (``fromString``)."""
+    if value in (None, []):
+        return None, None
+    site = v.site
+    names: dict[str, Any] = {
+        "priority": lambda x: site.priorities[x].name,
+        "assignee": lambda x: site.users[x].display_name if x in site.users else x,
+        "labels": " ".join,
+        "sprints": lambda ids: ", ".join(site.sprints[i].name for i in ids),
+        "parent": lambda x: site.by_id[x].key if x in site.by_id else str(x),
+    }
+    ids: dict[str, Any] = {
+        "labels": lambda _: None,
+        "sprints": lambda ids: ", ".join(map(str, ids)),
+    }
+    text = names.get(attribute, str)(value)
+    return ids.get(attribute, str)(value), text
+
+
 def _record(v: View, before: Issue, after: Issue) -> None:
     items = []
     for attribute, (fid, name) in _HISTORY.items():
         old, new = getattr(before, attribute), getattr(after, attribute)
         if old != new:
+            (old_id, old_text), (new_id, new_text) = (
+                _shown(v, attribute, old),
+                _shown(v, attribute, new),
+            )
             items.append(
                 ChangeItem(
                     field=name,
                     field_id=fid,
-                    from_string=None if old in (None, []) else str(old),
-                    to_string=None if new in (None, []) else str(new),
+                    from_value=old_id,
+                    from_string=old_text,
+                    to_value=new_id,
+                    to_string=new_text,
                 )
             )
     if items:
