@@ -45,6 +45,14 @@ DEEP_ISSUE = "SHOP-30"  # 45 comments, 30 history entries, a 6,500-character des
 GET_ISSUE_REQUESTS = 4
 GET_ISSUE_TOKENS = 5000
 LINK_REQUESTS = 2
+UPDATE_REQUESTS = 3
+FIVE_FIELDS = {
+    "summary": "Benchmark: one page checkout",
+    "priority": "High",
+    "add_labels": ["benchmark"],
+    "due_date": "2026-12-24",
+    "description": "## Goal\n\nOne page, **no** surprises.",
+}
 SEARCH_TOKENS_PER_ISSUE = 30
 BULK_TOKENS_PER_ISSUE = 32
 SPRINT_TEXT_LIMIT = 2048
@@ -233,6 +241,16 @@ def link_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return f"<= {LINK_REQUESTS} upstream", len(row.requests) <= LINK_REQUESTS
 
 
+def update_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    writes = [r for r in row.requests if not r.startswith("GET ")]
+    row.notes.append(
+        f"{len(writes)} write(s); changed: {(result.structured_content or {}).get('changed')}"
+    )
+    return f"<= {UPDATE_REQUESTS} upstream, 1 write", len(row.requests) <= UPDATE_REQUESTS and len(
+        writes
+    ) == 1
+
+
 def no_target(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return "-", True
 
@@ -313,6 +331,13 @@ async def run(bench: Bench, site: Site) -> None:
         {"key": "SHOP-31", "to": DEEP_ISSUE, "type": "is blocked by"},
         link_check,
     )
+    for label, key in (("edit screen read", DEEP_ISSUE), ("edit screen cached", "SHOP-31")):
+        await bench.call(
+            f"update_issue five fields ({label})",
+            "update_issue",
+            {"key": key, **FIVE_FIELDS},
+            update_check,
+        )
     await bench.call(
         "validate_jql (local)",
         "validate_jql",

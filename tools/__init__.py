@@ -13,6 +13,7 @@ EVERYDAY = (
     "get_issue",
     "add_comment",
     "link_issues",
+    "update_issue",
 )
 
 

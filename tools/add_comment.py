@@ -35,7 +35,7 @@ class Result(ToolResult):
     key: str
     comment_id: str = ""
     url: str = ""
-    recovered: bool = Field(False, description="Answer lost; comment found by its request id.")
+    recovered: bool = Field(False, description="Answer lost; found, not reposted.")
     dry_run: bool = False
     request: dict[str, Any] = Field(default_factory=dict)
 
@@ -138,10 +138,7 @@ def render(result: Result) -> str:
 SPEC = ToolSpec(
     name="add_comment",
     title="Comment on issue",
-    description=(
-        "Add a Markdown comment to an issue, optionally visible to one role or group only. "
-        "Never posts twice. dry_run shows the request."
-    ),
+    description="Comment on an issue in Markdown; never posts twice. dry_run shows the request.",
     params=Params,
     result=Result,
     handler=handle,

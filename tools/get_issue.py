@@ -32,16 +32,14 @@ class Params(ToolParams):
     fields: list[str] = Field([], description="Extra fields by name or id.", max_length=200)
     comments: int = Field(10, ge=0, le=100, description="Newest comments to show.")
     changelog: int = Field(0, ge=0, le=100, description="Newest history entries to show.")
-    max_text: int = Field(
-        20_000, ge=200, le=100_000, description="Characters of description and each comment."
-    )
+    max_text: int = Field(20_000, ge=200, le=100_000, description="Text cut per body.")
 
 
 class Comment(BaseModel):
     """One comment."""
 
     id: str
-    author: str | None
+    author: str
     created: datetime | None
     body: str
 
@@ -51,11 +49,11 @@ class Change(BaseModel):
 
     model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
 
-    author: str | None
+    author: str
     created: datetime | None
     field: str
-    from_: str | None = Field(alias="from")
-    to: str | None
+    from_: str = Field(alias="from")
+    to: str
 
 
 class Link(BaseModel):
@@ -76,14 +74,14 @@ class Result(ToolResult):
     fields: dict[str, Any]
     description: str
     comments: list[Comment]
-    comments_total: int | None = Field(description="None when comments=0.")
+    comments_total: int | None
     changelog: list[Change]
     links: list[Link]
     subtasks: list[dict[str, str]]
     parent: dict[str, str] | None
     attachments: list[dict[str, Any]]
     transitions: list[dict[str, str]]
-    outside_scope: dict[str, int] = Field(description="Withheld links, subtasks, parent.")
+    outside_scope: dict[str, int] = Field(description="Counts hidden by the scope.")
 
 
 async def handle(ctx: ToolContext, params: Params) -> Result:
@@ -212,10 +210,7 @@ def _relations(result: Result) -> list[str]:
 SPEC = ToolSpec(
     name="get_issue",
     title="Read issue",
-    description=(
-        "One issue in depth: fields, description and comments as Markdown, history, links, "
-        "subtasks, parent, attachments and possible transitions."
-    ),
+    description="One issue in depth: Markdown text, comments, history, links, transitions.",
     params=Params,
     result=Result,
     handler=handle,

@@ -33,11 +33,7 @@ class Params(ToolParams):
 
     key: str = Field(pattern=ISSUE_KEY.pattern, max_length=50, description="Issue key.")
     to: str = Field(pattern=ISSUE_KEY.pattern, max_length=50, description="The other issue.")
-    type: str = Field(
-        min_length=1,
-        max_length=100,
-        description='Type name or phrase read on key: "blocks", "is blocked by", "relates to".',
-    )
+    type: str = Field(max_length=1000, description='Type or phrase, e.g. "is blocked by".')
     dry_run: bool = Field(False, description="Only show the request; link nothing.")
 
 
@@ -47,9 +43,9 @@ class Result(ToolResult):
     key: str
     to: str
     type: str
-    direction: str = Field(description='The phrase read on key, e.g. "blocks".')
+    direction: str = Field(description="The phrase read on key.")
     link_id: str = ""
-    existed: bool = Field(False, description="The link was already there; nothing written.")
+    existed: bool = Field(False, description="Already there; nothing written.")
     dry_run: bool = False
     request: dict[str, Any] = Field(default_factory=dict)
 
@@ -157,10 +153,7 @@ def render(result: Result) -> str:
 SPEC = ToolSpec(
     name="link_issues",
     title="Link issues",
-    description=(
-        'Link two issues: "key blocks to", "is blocked by", "relates to", "duplicates", '
-        '"clones" or a type name. An existing link is reported, not doubled.'
-    ),
+    description='Link key to another issue: "key blocks to", "relates to", "duplicates"...',
     params=Params,
     result=Result,
     handler=handle,

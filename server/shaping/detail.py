@@ -27,11 +27,10 @@ def _list(value: object) -> list[Mapping[str, Any]]:
     return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
-def name_of(user: object) -> str | None:
-    """A person's display name (or account id)."""
+def name_of(user: object) -> str:
+    """A person's display name (or account id); empty when unknown."""
     found = _dict(user)
-    name = found.get("displayName") or found.get("accountId")
-    return str(name) if name else None
+    return str(found.get("displayName") or found.get("accountId") or "")
 
 
 def moment(value: object) -> datetime | None:
@@ -164,8 +163,8 @@ def changes(entries: list[dict[str, Any]]) -> list[Record]:
                     "author": author,
                     "created": created,
                     "field": str(item.get("field") or ""),
-                    "from": item.get("fromString") or item.get("from"),
-                    "to": item.get("toString") or item.get("to"),
+                    "from": str(item.get("fromString") or item.get("from") or ""),
+                    "to": str(item.get("toString") or item.get("to") or ""),
                 }
             )
     return out

@@ -17,11 +17,15 @@ CALLS: list[tuple[str, dict[str, object]]] = [
     ("sprint_progress", {"project": "SHOP"}),
     ("create_issue", {"summary": "Filed over stdio", "project": "SHOP"}),
     ("transition", {"key": "SHOP-1", "to": "In Progress"}),
+    ("get_issue", {"key": "SHOP-30", "comments": 5, "changelog": 5}),
+    ("add_comment", {"key": "SHOP-1", "body": "Commented over *stdio*"}),
+    ("link_issues", {"key": "SHOP-1", "to": "SHOP-2", "type": "relates to"}),
+    ("update_issue", {"key": "SHOP-1", "add_labels": ["stdio"], "priority": "High"}),
 ]
 
 
 async def test_every_tool_over_stdio() -> None:
-    """Each of the six tools answers over stdio without an error, text and structure both."""
+    """Each tool answers over stdio without an error, text and structure both."""
     params = StdioServerParameters(
         command=EXECUTABLE, args=["serve", "--sandbox"], env=clean_env(LOG_LEVEL="WARNING")
     )

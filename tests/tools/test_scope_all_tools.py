@@ -157,6 +157,21 @@ CASES = [
         must_fail=True,
     ),
     case("link_issues", {"key": "{moved_key}", "to": "SHOP-1", "type": "Blocks"}, must_fail=True),
+    # update_issue: keys, ids, the moved issue, SEC parents, sprints, versions, components.
+    case("update_issue", {"key": "{sec_key}", "summary": "probe"}, must_fail=True),
+    case("update_issue", {"key": "{moved_key}", "summary": "probe"}, must_fail=True),
+    case(
+        "update_issue", {"key": "{moved_key}", "summary": "probe", "dry_run": True}, must_fail=True
+    ),
+    case("update_issue", {"key": "SHOP-1", "parent": "{sec_epic}"}, must_fail=True),
+    case("update_issue", {"key": "SHOP-1", "sprint": "8"}, must_fail=True),
+    case("update_issue", {"key": "SHOP-1", "sprint": "SEC Sprint 2"}, must_fail=True),
+    case(
+        "update_issue",
+        {"key": "SHOP-1", "fields": {"fixVersions": [{"id": "100020"}]}},
+        must_fail=True,
+    ),
+    case("update_issue", {"key": "{child_key}", "assignee": "me", "dry_run": True}),
 ]
 
 

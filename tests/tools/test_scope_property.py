@@ -103,6 +103,7 @@ TOOLS = [
     "get_issue",
     "add_comment",
     "link_issues",
+    "update_issue",
 ]
 SEC_REFERENCE_FIELDS = [{"fixVersions": [{"id": "100020"}]}, {"components": [{"id": "100021"}]}]
 
@@ -139,6 +140,19 @@ def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     elif tool == "get_issue":
         args = {"key": ("ref", k), "comments": draw(st.sampled_from([0, 3, 50]))}
         args["changelog"] = draw(st.sampled_from([0, 30]))
+    elif tool == "update_issue":
+        change: dict[str, Any] = draw(
+            st.sampled_from(
+                [
+                    {"summary": "probe"},
+                    {"add_labels": ["probe"]},
+                    {"parent": ("ref", draw(refs))},
+                    {"sprint": str(s)},
+                    {"fields": draw(st.sampled_from(SEC_REFERENCE_FIELDS))},
+                ]
+            )
+        )
+        args = {"key": ("ref", k), **change, "dry_run": draw(st.booleans())}
     elif tool == "link_issues":
         args = {"key": ("ref", k), "to": ("ref", draw(refs)), "type": "blocks"}
         args["dry_run"] = draw(st.booleans())

@@ -33,15 +33,23 @@ CONTRACT = (
     "get_issue",
     "add_comment",
     "link_issues",
+    "update_issue",
 )
 READERS = ("search_jql", "bulk_fetch", "sprint_progress", "validate_jql", "get_issue")
-WRITERS = ("create_issue", "transition", "add_comment", "link_issues")
+WRITERS = ("create_issue", "transition", "add_comment", "link_issues", "update_issue")
 # One call per writer that would write if it were allowed.
 WRITER_CALLS = {
     "create_issue": {"summary": "should never exist"},
     "transition": {"key": "SHOP-1", "to": "Done"},
     "add_comment": {"key": "SHOP-1", "body": "should never be posted"},
     "link_issues": {"key": "SHOP-1", "to": "SHOP-2", "type": "blocks"},
+    "update_issue": {"key": "SHOP-1", "summary": "should never be set"},
+}
+# (destructive, idempotent) of the everyday writers, as the contract states them.
+EVERYDAY_HINTS = {
+    "add_comment": (False, False),
+    "link_issues": (False, True),
+    "update_issue": (True, True),
 }
 HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 MAX_FIRST_TOOLS_BYTES = 10 * 1024
@@ -137,6 +145,18 @@ async def test_annotations_match_what_each_tool_does(connect: ClientFactory) -> 
         annotations = tools[name].annotations
         assert annotations is not None
         assert annotations.read_only_hint is False, name
+
+
+async def test_everyday_writers_declare_their_effects(connect: ClientFactory) -> None:
+    """add_comment is not idempotent; link_issues is; only update_issue overwrites."""
+    tools = {tool.name: tool for tool in (await list_tools(connect)).tools}
+    for name, (destructive, idempotent) in EVERYDAY_HINTS.items():
+        annotations = tools[name].annotations
+        assert annotations is not None
+        assert (annotations.destructive_hint, annotations.idempotent_hint) == (
+            destructive,
+            idempotent,
+        ), name
 
 
 async def test_read_only_mode_lists_only_readers_and_refuses_writers(
