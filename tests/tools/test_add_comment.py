@@ -3,6 +3,7 @@ under injected faults (gateway and sandbox share one fake clock: nothing really 
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -242,3 +243,48 @@ async def test_answers_slower_than_the_timeout_never_duplicate(
     assert tally.attempted == 60
     assert (tally.duplicates, tally.false_failures, tally.unsettled) == (0, 0, 0), tally
     assert tally.recovered == tally.posted == tally.attempted, tally
+
+
+class DropsCommentProperties:
+    """An ASGI wrapper for a site that ignores comment properties on create."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    @property
+    def state(self) -> Any:
+        """The sandbox's state (its site)."""
+        return self.app.state
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        is_post = scope["type"] == "http" and scope["method"] == "POST"
+        if not (is_post and str(scope["path"]).endswith("/comment")):
+            await self.app(scope, receive, send)
+            return
+        message = await receive()
+        body = json.loads(message.get("body") or b"{}")
+        body.pop("properties", None)
+        raw = json.dumps(body).encode()
+        headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
+        headers.append((b"content-length", str(len(raw)).encode()))
+
+        async def replay() -> dict[str, Any]:
+            return {"type": "http.request", "body": raw, "more_body": False}
+
+        await self.app({**scope, "headers": headers}, replay, send)
+
+
+async def test_without_properties_the_comment_is_found_by_body_and_author(
+    sandbox_config: SandboxConfig, sandbox_app: Any, clock: FakeClock
+) -> None:
+    """A site that drops comment properties: lost answers are settled by the exact body
+    posted by the same account since the send; still no duplicate, no false failure."""
+    faults = sandbox_config.faults
+    faults.error_rate, faults.error_codes, faults.error_after_write = 0.3, (503,), True
+    app = DropsCommentProperties(sandbox_app)
+    tally = await run_faults(sandbox_config, app, clock, "no-properties", 2)
+    assert (tally.duplicates, tally.false_failures, tally.unsettled) == (0, 0, 0), tally
+    assert tally.recovered > 0, tally
+    issue = site_of(sandbox_app).find_issue(TARGET)
+    assert issue is not None
+    assert not any(REQUEST_PROPERTY in c.properties for c in issue.comments)
