@@ -94,9 +94,10 @@ class IssuesApi:
 
     async def newest_changes(self, key: str, count: int) -> Page:
         """The newest ``count`` history entries, oldest of them first: one request when the
-        history fits in a page, two otherwise."""
+        whole history came in the first page, two otherwise (Jira may page by fewer than
+        asked, so what came, not what was asked, decides)."""
         first = await self.changelog_page(key, max_results=MAX_CHANGELOG_PAGE)
-        if first.total <= len(first.items) or first.total <= MAX_CHANGELOG_PAGE:
+        if first.total <= len(first.items):
             return Page(first.items[-count:] if count else [], first.total, 0)
         start = max(0, first.total - count)
         return await self.changelog_page(key, start_at=start, max_results=count)

@@ -129,3 +129,22 @@ async def test_editmeta_is_cached_per_project_and_type() -> None:
             recorder.take()
             await gateway.issues.editmeta("SHOP-31", project="SHOP", issuetype="10001")
     assert recorder.take() == []
+
+
+async def test_newest_history_past_a_page_costs_a_second_request() -> None:
+    """130 entries: the newest 30 come from a second page that starts at entry 100."""
+    async with scoped() as (gateway, recorder):
+        issue = site_of(recorder).find_issue(DEEP)
+        assert issue is not None
+        last = issue.changelog[-1]
+        for n in range(100):
+            created = last.created + timedelta(minutes=n + 1)
+            issue.changelog.append(last.model_copy(update={"id": f"x{n}", "created": created}))
+        with tool_call():
+            await gateway.issues.read(DEEP, fields=["summary"])
+            recorder.take()
+            page = await gateway.issues.newest_changes(DEEP, 30)
+    assert page.total == 130
+    assert [entry["id"] for entry in page.items] == [f"x{n}" for n in range(70, 100)]
+    history = [r for r in recorder.take() if r.endswith("/changelog")]
+    assert history == [f"GET /rest/api/3/issue/{DEEP}/changelog"] * 2
