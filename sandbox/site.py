@@ -151,13 +151,58 @@ class Sprint(BaseModel):
 
 
 class Comment(BaseModel):
-    """An issue comment with an ADF body."""
+    """An issue comment with an ADF body, its visibility restriction and its properties."""
 
     id: str
     author: str
     body: Json
     created: datetime
     updated: datetime
+    visibility: Json | None = None  # {"type": "role"|"group", "value": name}
+    properties: Json = Field(default_factory=dict)
+
+
+class ChangeItem(BaseModel):
+    """One field change of a changelog entry, as Jira's ChangeDetails carries it."""
+
+    field: str
+    field_id: str
+    from_value: str | None = None
+    from_string: str | None = None
+    to_value: str | None = None
+    to_string: str | None = None
+
+
+class ChangeEntry(BaseModel):
+    """One changelog entry: who changed what, when."""
+
+    id: str
+    author: str
+    created: datetime
+    items: list[ChangeItem]
+
+
+class LinkType(BaseModel):
+    """An issue link type with its two phrases (Blocks: "blocks" / "is blocked by")."""
+
+    id: str
+    name: str
+    inward: str
+    outward: str
+
+
+class Link(BaseModel):
+    """A link between two issues, stored as `POST /issueLink` named them.
+
+    `inward` is the issue sent as `inwardIssue`, `outward` the one sent as `outwardIssue`.
+    On Jira Cloud the inward one shows the type's *outward* phrase ("A blocks B") and the
+    outward one the inward phrase ("B is blocked by A"): see `sandbox.routes.links`.
+    """
+
+    id: str
+    type_id: str
+    inward: int
+    outward: int
 
 
 class Attachment(BaseModel):
@@ -211,8 +256,19 @@ class Issue(BaseModel):
     rank: str = ""
     comments: list[Comment] = Field(default_factory=list)
     attachments: list[Attachment] = Field(default_factory=list)
+    changelog: list[ChangeEntry] = Field(default_factory=list)
     properties: Json = Field(default_factory=dict)
     custom: Json = Field(default_factory=dict)
+
+
+def default_link_types() -> list[LinkType]:
+    """The four link types every Jira Cloud site starts with."""
+    return [
+        LinkType(id="10000", name="Blocks", inward="is blocked by", outward="blocks"),
+        LinkType(id="10001", name="Cloners", inward="is cloned by", outward="clones"),
+        LinkType(id="10002", name="Duplicate", inward="is duplicated by", outward="duplicates"),
+        LinkType(id="10003", name="Relates", inward="relates to", outward="relates to"),
+    ]
 
 
 class SiteData(BaseModel):
@@ -234,6 +290,12 @@ class SiteData(BaseModel):
     next_issue_id: int
     next_comment_id: int = 10000
     next_attachment_id: int = 30000
+    link_types: list[LinkType] = Field(default_factory=default_link_types)
+    links: list[Link] = Field(default_factory=list)
+    next_link_id: int = 20000
+    next_change_id: int = 50000
+    # Project roles a comment may be restricted to (the same on every project of the site).
+    roles: list[str] = Field(default_factory=lambda: ["Administrators", "Developers", "Users"])
     # accountId -> project keys that account may not browse (the permission hook).
     hidden_projects: dict[str, list[str]] = Field(default_factory=dict)
     # Keys issues had before a project move -> issue id: Jira still finds them by these.
@@ -392,6 +454,20 @@ class Site:
         issue.attachments.append(attachment)
         issue.updated = self.now
         return attachment
+
+    def links_of(self, issue: Issue) -> list[Link]:
+        """The links that name `issue` on either side, oldest first."""
+        return [k for k in self.data.links if issue.id in (k.inward, k.outward)]
+
+    def allocate_link_id(self) -> str:
+        """The id for the next issue link."""
+        self.data.next_link_id += 1
+        return str(self.data.next_link_id)
+
+    def allocate_change_id(self) -> str:
+        """The id for the next changelog entry."""
+        self.data.next_change_id += 1
+        return str(self.data.next_change_id)
 
     def allocate_comment_id(self) -> str:
         """The id for the next comment."""

@@ -26,6 +26,10 @@ TOOL_NAMES = (
     "transition",
     "sprint_progress",
     "validate_jql",
+    "get_issue",
+    "add_comment",
+    "update_issue",
+    "link_issues",
     "get_attachment",
     "add_attachment",
 )

@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from server.jql import JqlError, ScopeError, is_bounded, lint, parse, quote, render, scope
     from server.jql.names import check, needs_field_list, refusal, value_fields
     from server.jql.parser import parse_located
-    from server.shaping import ShapingError, flatten_issue, render_table, select_fields, truncate
+    from server.shaping import (
+        ShapingError,
+        detail,
+        flatten_issue,
+        render_table,
+        select_fields,
+        truncate,
+    )
 
 # Each heavy module and the names taken from it.
 HOMES: Final = {
@@ -44,6 +51,8 @@ HOMES: Final = {
         "truncate",
     ),
 }
+# Whole modules used by attribute (``engines.detail.when(...)``), under a short name.
+MODULES: Final = {"detail": "server.shaping.detail"}
 _HOME_OF: Final = {name: module for module, names in HOMES.items() for name in names}
 
 __all__ = [
@@ -51,6 +60,7 @@ __all__ = [
     "ScopeError",
     "ShapingError",
     "check",
+    "detail",
     "flatten_issue",
     "is_bounded",
     "lint",
@@ -72,6 +82,10 @@ __all__ = [
 
 def __getattr__(name: str) -> object:
     """``name`` from its heavy module, imported now if it was not yet."""
+    if name in MODULES:
+        value: object = importlib.import_module(MODULES[name])
+        globals()[name] = value
+        return value
     home = _HOME_OF.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

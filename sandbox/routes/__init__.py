@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from sandbox.routes import agile, attachments, issues, meta, removed, search, transitions
+from sandbox.routes import (
+    agile,
+    agile_moves,
+    attachments,
+    comments,
+    edit,
+    issues,
+    links,
+    meta,
+    removed,
+    search,
+    transitions,
+)
 
 
 def all_routes() -> list[BaseRoute]:
@@ -14,7 +26,11 @@ def all_routes() -> list[BaseRoute]:
         *search.ROUTES,
         *issues.ROUTES,
         *attachments.ROUTES,
+        *edit.ROUTES,
+        *comments.ROUTES,
+        *links.ROUTES,
         *transitions.ROUTES,
         *meta.ROUTES,
         *agile.ROUTES,
+        *agile_moves.ROUTES,
     ]

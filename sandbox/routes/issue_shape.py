@@ -79,6 +79,40 @@ def _ref(v: View, issue: Issue) -> Json:
     }
 
 
+def issue_links(v: View, issue: Issue) -> list[Json]:
+    """The `issuelinks` field: each link as this issue's page shows it.
+
+    Jira Cloud labels the issue sent as `inwardIssue` with the type's *outward* phrase: after
+    POST /issueLink {type: Blocks, inwardIssue: A, outwardIssue: B}, A's page reads "blocks B"
+    and its `issuelinks` entry carries `outwardIssue: B`; B's reads "is blocked by A" with
+    `inwardIssue: A`. The field names suggest the opposite, and this is widely reported
+    (atlassian/atlassian-mcp-server#112, mozilla/jira-bugzilla-integration#1285); how a
+    GET answer is labelled is Atlassian's "Jira issue linking model" guide.
+    """
+    out: list[Json] = []
+    types = {t.id: t for t in v.site.data.link_types}
+    for link in v.site.links_of(issue):
+        mine_is_inward = link.inward == issue.id
+        other = v.site.by_id.get(link.outward if mine_is_inward else link.inward)
+        if other is None or not v.site.visible(v.account_id, other):
+            continue
+        side = "outwardIssue" if mine_is_inward else "inwardIssue"
+        out.append(
+            {
+                "id": link.id,
+                "self": v.api(f"issueLink/{link.id}"),
+                "type": shapes.link_type(v, types[link.type_id]),
+                side: linked_ref(v, other),
+            }
+        )
+    return out
+
+
+def linked_ref(v: View, issue: Issue) -> Json:
+    """An issue as links, parents and sub-tasks carry it (with four summary fields)."""
+    return _ref(v, issue)
+
+
 def _parent(v: View, i: Issue) -> Json | None:
     parent = v.site.by_id.get(i.parent) if i.parent else None
     return _ref(v, parent) if parent else None
@@ -148,7 +182,7 @@ RENDERERS: dict[str, Renderer] = {
     "versions": lambda v, i: [],
     "parent": _parent,
     "subtasks": lambda v, i: [_ref(v, c) for c in v.site.children(i) if c.issuetype == "10004"],
-    "issuelinks": lambda v, i: [],
+    "issuelinks": issue_links,
     "comment": _comments,
     "watches": lambda v, i: {
         "self": v.api(f"issue/{i.key}/watchers"),

@@ -1,30 +1,26 @@
-"""Issues: get, create, edit, bulk fetch, comments and entity properties."""
+"""Issues: get, create, bulk fetch and entity properties (edits: `edit`, comments: `comments`)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sandbox.adf_check import NOT_ADF, is_adf
 from sandbox.routes import field_input as fi
-from sandbox.routes import shapes
 from sandbox.routes.common import (
     ApiError,
     View,
     as_list,
     body,
-    int_param,
     list_param,
-    no_content,
     ok,
     view,
 )
+from sandbox.routes.edit import apply_update
 from sandbox.routes.issue_shape import issue_bean, select
-from sandbox.seed import TODO, comment
+from sandbox.seed import TODO
 from sandbox.site import Issue, Json
 
 MAX_BULK = 100
@@ -153,118 +149,12 @@ async def create_issue(request: Request) -> Response:
         raise ApiError(400, [], errors)
     issue.id, issue.key = v.site.allocate_issue(issue.project)
     issue.properties = properties
-    _apply_update(v, issue, data.get("update", {}))
+    errors = apply_update(v, issue, data.get("update", {}))
+    if errors:
+        raise ApiError(400, [], errors)
     v.site.add_issue(issue)
     v.site.committed()
     return ok({"id": str(issue.id), "key": issue.key, "self": v.api(f"issue/{issue.id}")}, 201)
-
-
-def _apply_update(v: View, issue: Issue, update: Any) -> None:
-    """The `update` operations the sandbox knows: labels add/remove/set, comment add."""
-    if not update:
-        return
-    errors: dict[str, str] = {}
-    for fid, ops in update.items():
-        if fid not in ("labels", "comment") or not isinstance(ops, list):
-            errors[fid] = fi.NOT_SETTABLE.format(fid)
-            continue
-        for op in ops:
-            try:
-                _update_op(v, issue, fid, op)
-            except fi.Invalid as exc:
-                errors[fid] = str(exc)
-    if errors:
-        raise ApiError(400, [], errors)
-
-
-def _update_op(v: View, issue: Issue, fid: str, op: Any) -> None:
-    if not isinstance(op, dict) or len(op) != 1:
-        raise fi.Invalid("Each operation must be one of add, remove or set.")
-    verb, value = next(iter(op.items()))
-    if fid == "comment" and verb == "add":
-        add_comment(v, issue, value.get("body") if isinstance(value, dict) else None)
-    elif fid == "labels" and verb in ("add", "remove") and isinstance(value, str):
-        labels = set(issue.labels) | {value} if verb == "add" else set(issue.labels) - {value}
-        issue.labels = fi.labels(v, sorted(labels))
-    elif fid == "labels" and verb == "set":
-        issue.labels = fi.labels(v, value)
-    else:
-        raise fi.Invalid(f"The operation '{verb}' is not supported for '{fid}'.")
-
-
-async def edit_issue(request: Request) -> Response:
-    """PUT /rest/api/3/issue/{idOrKey}: 204."""
-    data = await body(request)
-    fields = _required(data)
-    v = view(request)
-    issue = v.issue(request.path_params["key"])
-    project = v.site.projects[issue.project]
-    values, errors = fi.read_fields(v, project, fields, frozenset({"parent"}))
-    for fid in ("project", "issuetype"):
-        if fid in fields:
-            errors[fid] = fi.NOT_SETTABLE.format(fid)
-    if "parent" in fields:
-        try:
-            values["parent"] = fi.parent_for(v, issue.issuetype, project, fields["parent"])
-        except fi.Invalid as exc:
-            errors["parent"] = str(exc)
-    if errors:
-        raise ApiError(400, [], errors)
-    if "summary" in values and not values["summary"]:
-        raise ApiError(400, [], {"summary": "You must specify a summary of the issue."})
-    fi.apply(issue, values)
-    _apply_update(v, issue, data.get("update", {}))
-    issue.updated = v.site.now
-    v.site.committed()
-    return no_content()
-
-
-def add_comment(v: View, issue: Issue, adf: Any) -> Json:
-    """Add an ADF comment by the caller; `Invalid` when the body is not ADF."""
-    if not is_adf(adf) or not adf.get("content"):
-        raise fi.Invalid(NOT_ADF if not is_adf(adf) else "Comment body can not be empty!")
-    now = v.site.now
-    created = comment(v.site.allocate_comment_id(), v.account_id, "", now)
-    created.body = adf
-    issue.comments.append(created)
-    issue.updated = now
-    return shapes.comment(v, issue.id, created)
-
-
-async def get_comments(request: Request) -> Response:
-    """GET /rest/api/3/issue/{idOrKey}/comment: a PageOfComments."""
-    v = view(request)
-    issue = v.issue(request.path_params["key"])
-    start = int_param(request, "startAt", 0)
-    size = min(int_param(request, "maxResults", 100), 5000)
-    order = request.query_params.get("orderBy", "created")
-    if order not in ("created", "+created", "-created"):
-        raise ApiError(
-            400, ["The 'orderBy' parameter accepts only created, +created and -created."]
-        )
-    items = sorted(issue.comments, key=lambda c: c.created, reverse=order == "-created")
-    chunk = items[start : start + size]
-    return ok(
-        {
-            "startAt": start,
-            "maxResults": size,
-            "total": len(items),
-            "comments": [shapes.comment(v, issue.id, c) for c in chunk],
-        }
-    )
-
-
-async def post_comment(request: Request) -> Response:
-    """POST /rest/api/3/issue/{idOrKey}/comment: 201 with the Comment."""
-    data = await body(request)
-    v = view(request)
-    issue = v.issue(request.path_params["key"])
-    try:
-        created = add_comment(v, issue, data.get("body"))
-    except fi.Invalid as exc:
-        raise ApiError(400, [], {"comment": str(exc)}) from None
-    v.site.committed()
-    return ok(created, 201)
 
 
 async def get_property(request: Request) -> Response:
@@ -297,9 +187,6 @@ ROUTES = [
     Route("/rest/api/3/issue", create_issue, methods=["POST"]),
     Route("/rest/api/3/issue/bulkfetch", bulk_fetch, methods=["POST"]),
     Route("/rest/api/3/issue/{key}", get_issue, methods=["GET"]),
-    Route("/rest/api/3/issue/{key}", edit_issue, methods=["PUT"]),
-    Route("/rest/api/3/issue/{key}/comment", get_comments, methods=["GET"]),
-    Route("/rest/api/3/issue/{key}/comment", post_comment, methods=["POST"]),
     Route("/rest/api/3/issue/{key}/properties/{prop}", get_property, methods=["GET"]),
     Route("/rest/api/3/issue/{key}/properties/{prop}", put_property, methods=["PUT"]),
 ]

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sandbox.routes import shapes
-from sandbox.routes.common import ApiError, View, int_param, jira_time, ok, view
+from sandbox.routes.common import ApiError, View, int_param, jira_time, list_param, ok, view
 from sandbox.seed import (
     ACCEPTANCE,
     BUG,
@@ -51,7 +51,23 @@ async def myself(request: Request) -> Response:
     me = v.site.users.get(v.account_id)
     if me is None:
         raise ApiError(404, [f"The user with account ID '{v.account_id}' does not exist."])
-    return ok(shapes.full_user(v, me))
+    out = shapes.full_user(v, me)
+    if "groups" in (list_param(request, "expand") or []):
+        items = [{"name": g, "groupId": g, "self": v.api(f"group?groupId={g}")} for g in me.groups]
+        out["groups"] = {"size": len(items), "items": items}
+    return ok(out)
+
+
+async def project_roles(request: Request) -> Response:
+    """GET /rest/api/3/project/{idOrKey}/role: role name -> its URL."""
+    v = view(request)
+    p = _project(v, request.path_params["key"])
+    return ok(
+        {
+            name: v.api(f"project/{p.id}/role/{10000 + n}")
+            for n, name in enumerate(v.site.data.roles)
+        }
+    )
 
 
 async def fields(request: Request) -> Response:
@@ -143,7 +159,7 @@ def _meta(
     }
 
 
-def _create_fields(v: View, p: Project, t: IssueType) -> list[Json]:
+def create_fields(v: View, p: Project, t: IssueType) -> list[Json]:
     """The create screen of an issue type in a project, in screen order."""
     site = v.site
     wanted = [
@@ -246,7 +262,7 @@ async def createmeta_fields(request: Request) -> Response:
     if t is None:
         raise ApiError(404, ["The issue type could not be found."])
     start, size = _createmeta_page(request)
-    items = _create_fields(v, p, t)
+    items = create_fields(v, p, t)
     return ok(
         {
             "fields": items[start : start + size],
@@ -314,6 +330,7 @@ ROUTES = [
     Route("/rest/api/3/project", projects, methods=["GET"]),
     Route("/rest/api/3/project/search", project_search, methods=["GET"]),
     Route("/rest/api/3/project/{key}", project, methods=["GET"]),
+    Route("/rest/api/3/project/{key}/role", project_roles, methods=["GET"]),
     Route("/rest/api/3/component/{id}", component, methods=["GET"]),
     Route("/rest/api/3/version/{id}", version, methods=["GET"]),
     Route("/rest/api/3/issue/createmeta/{key}/issuetypes", createmeta_types, methods=["GET"]),

@@ -8,11 +8,13 @@ from sandbox.routes.common import View, jira_time
 from sandbox.site import (
     Attachment,
     Board,
+    ChangeEntry,
     Comment,
     Component,
     FieldDef,
     IssueType,
     Json,
+    LinkType,
     Priority,
     Project,
     Resolution,
@@ -202,10 +204,10 @@ def field(f: FieldDef) -> Json:
     }
 
 
-def comment(v: View, issue_id: int, c: Comment) -> Json:
-    """A Comment object with an ADF body."""
+def comment(v: View, issue_id: int, c: Comment, *, properties: bool = False) -> Json:
+    """A Comment object with an ADF body (and its properties under `expand=properties`)."""
     author = user_or_none(v, c.author)
-    return {
+    out: Json = {
         "self": v.api(f"issue/{issue_id}/comment/{c.id}"),
         "id": c.id,
         "author": author,
@@ -214,6 +216,48 @@ def comment(v: View, issue_id: int, c: Comment) -> Json:
         "created": jira_time(c.created),
         "updated": jira_time(c.updated),
         "jsdPublic": True,
+    }
+    if c.visibility:
+        # Jira's identifier is the role's name, or the group's id (here: its name too).
+        out["visibility"] = {**c.visibility, "identifier": c.visibility.get("value")}
+    if properties:
+        out["properties"] = [{"key": k, "value": val} for k, val in sorted(c.properties.items())]
+    return out
+
+
+def link_type(v: View, t: LinkType) -> Json:
+    """An IssueLinkType object."""
+    return {
+        "id": t.id,
+        "name": t.name,
+        "inward": t.inward,
+        "outward": t.outward,
+        "self": v.api(f"issueLinkType/{t.id}"),
+    }
+
+
+def change_entry(v: View, entry: ChangeEntry) -> Json:
+    """A Changelog object (one entry of an issue's history)."""
+    return {
+        "id": entry.id,
+        "author": user_or_none(v, entry.author),
+        "created": jira_time(entry.created),
+        "items": [
+            {
+                key: value
+                for key, value in (
+                    ("field", item.field),
+                    ("fieldtype", "custom" if item.field_id.startswith("customfield_") else "jira"),
+                    ("fieldId", item.field_id),
+                    ("from", item.from_value),
+                    ("fromString", item.from_string),
+                    ("to", item.to_value),
+                    ("toString", item.to_string),
+                )
+                if value is not None
+            }
+            for item in entry.items
+        ],
     }
 
 

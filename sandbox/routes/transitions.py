@@ -9,8 +9,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sandbox.routes import field_input as fi
+from sandbox.routes.comments import add_comment
 from sandbox.routes.common import ApiError, View, body, list_param, no_content, ok, view
-from sandbox.routes.issues import add_comment
 from sandbox.routes.workflow import available
 from sandbox.seed import DONE
 from sandbox.site import Issue, Json, Transition

@@ -25,7 +25,7 @@ _ESCAPES = re.compile(
     | ~(?=~) | (?<=~)~          # `~~` is strikethrough; a lone ~ is harmless
     | (?<![^\W_])_ | _(?![^\W_])  # `_` at a word edge; snake_case stays readable
     | &(?=\#|[A-Za-z0-9]+;)     # something an entity reference would swallow
-    | <(?=[A-Za-z/!?])          # the start of an HTML tag or an autolink
+    | <(?=[\w/!?.\#$%&'*+=^`{|}~-])  # an HTML tag, an autolink or an email autolink
     """,
     re.VERBOSE,
 )

@@ -25,6 +25,7 @@ from server.gateway.audit import AuditTrail
 from server.gateway.catalogue import CatalogueCache
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
+from server.gateway.issues import IssuesApi
 from server.gateway.limiter import RateLimiter
 from server.gateway.meta import MetaApi
 from server.gateway.retry import Backoff
@@ -76,6 +77,7 @@ class JiraGateway:
         self.agile = AgileApi(http, self.scope)
         self.attachments = AttachmentsApi(http, http.clock)
         self.catalogue = CatalogueCache(self.meta)
+        self.issues = IssuesApi(http, self.meta)
         # The guard reads field schemas to tell which write values name other objects.
         http.guard.field_catalogue = self.meta.fields
         http.audit = AuditTrail(settings.jira_audit_log, http.clock.wall, self.meta.field_names)

@@ -60,6 +60,8 @@ _OBJECT_KINDS: Final = {
     Kind.COMPONENT: "component",
     Kind.CREATEMETA: "project",
     Kind.ATTACHMENT: "attachment",
+    Kind.PROJECT_PART: "project",
+    Kind.LINK_ID: "link",
 }
 WRITES: Final = frozenset({"POST", "PUT", "DELETE"})
 
@@ -68,6 +70,8 @@ _CALL_READS: ContextVar[dict[str, str] | None] = ContextVar("call_reads", defaul
 # Attachment ids listed on in-scope issues read during the current tool call: Jira's
 # attachment endpoints do not name the issue, so only these may be fetched.
 _CALL_ATTACHMENTS: ContextVar[set[str] | None] = ContextVar("call_attachments", default=None)
+# Inside ``ScopeGuard.counting()``: how many embedded objects were withheld, by field name.
+_WITHHELD: ContextVar[Counter[str] | None] = ContextVar("withheld", default=None)
 
 
 class UnscopedRequest(RuntimeError):
@@ -149,8 +153,11 @@ class ScopeGuard:
                 raise OutOfScope("Name the project of the new issue so its scope can be checked.")
         elif kind in (Kind.CREATEMETA, Kind.PROJECT) and not ref.isdigit():
             await self.require_project(ref)  # an id is checked by the project in the answer
-        elif kind is Kind.CREATEMETA:
+        elif kind in (Kind.CREATEMETA, Kind.PROJECT_PART):
             await self.require_project(ref)
+        elif kind is Kind.LINK_ID and write:
+            # Read first: the answer passes inbound(), which refuses a link to elsewhere.
+            await self._send("GET", f"/rest/api/3/issueLink/{ref}")
         elif kind is Kind.BOARDS and request.params and "projectKeyOrId" in request.params:
             await self.require_project(str(request.params["projectKeyOrId"]))
         elif kind is Kind.BOARD_PART:
@@ -160,6 +167,10 @@ class ScopeGuard:
         elif kind is Kind.ATTACHMENT and ref not in (_CALL_ATTACHMENTS.get() or set()):
             # Read the issue first (in this tool call): its attachment list vouches for ids.
             raise self.scope.not_found("attachment", ref)
+        if write and kind in (Kind.SPRINT_PART, Kind.BACKLOG):
+            # An Agile move names its issues in the body; each is checked with a fresh read.
+            for moved in _list(request.body, "issues"):
+                await self.require_issue(str(moved).upper(), fresh=True)
         if write and isinstance(request.body, Mapping):
             await self._check_write_values(request.body)
         return _with_project_field(request, kind)
@@ -295,6 +306,10 @@ class ScopeGuard:
             self._require_answered_project(ref, data)
         elif kind in (Kind.VERSION, Kind.COMPONENT):
             await self._require_answered_part(route, data)
+        elif kind is Kind.LINK_ID:
+            await self._require_answered_link(ref, data)
+        elif kind is Kind.ISSUE_PART and _is_changelog(data):
+            data = await self._filter_changelog(data)
         return await self._sanitize(data)
 
     def on_error(self, route: Route, error: JiraError) -> JiraError:
@@ -309,6 +324,12 @@ class ScopeGuard:
         if project is None or not self.scope.allows(project):
             raise self.scope.not_found("issue", ref)
         self._remember_issue(issue, ref)
+
+    async def _require_answered_link(self, ref: str, link: Json) -> None:
+        """Both issues of a link are in scope, else the link answers "not found"."""
+        for side in ("inwardIssue", "outwardIssue"):
+            if await self._is_foreign(_dict(link).get(side)):
+                raise self.scope.not_found("link", ref)
 
     def _require_answered_board(self, board_id: int, board: Json) -> None:
         project = _board_project(board)
@@ -357,7 +378,7 @@ class ScopeGuard:
             out["values"] = [
                 item
                 for item in data["values"]
-                if not _is_sprint(item) or await self.board_allowed(_sprint_board(item))
+                if not _is_sprint(item) or not await self._is_foreign(item)
             ]
         return out
 
@@ -398,7 +419,19 @@ class ScopeGuard:
             kept.append(item)
         return kept
 
-    async def _sanitize(self, value: Json) -> Json:
+    @staticmethod
+    @contextmanager
+    def counting() -> Iterator[Counter[str]]:
+        """Count, by field name, the embedded objects the answers read inside are withheld
+        (links, sub-tasks, a parent or sprints of other projects): tools say how many."""
+        counts: Counter[str] = Counter()
+        token = _WITHHELD.set(counts)
+        try:
+            yield counts
+        finally:
+            _WITHHELD.reset(token)
+
+    async def _sanitize(self, value: Json, name: str = "") -> Json:
         """Inside an answer: other projects' parents, sub-tasks, links, sprints and keys."""
         if isinstance(value, str):
             return _KEY_IN_TEXT.sub(lambda m: m[0] if self.scope.allows(m[1]) else HIDDEN, value)
@@ -406,21 +439,56 @@ class ScopeGuard:
             kept = []
             for item in value:
                 if await self._is_foreign(item):
+                    _withheld(name)
                     continue
-                kept.append(await self._sanitize(item))
+                kept.append(await self._sanitize(item, name))
             return kept
         if not isinstance(value, dict):
             return value
         if await self._is_foreign(value):
+            _withheld(name)
             return {"key": HIDDEN}
-        return {key: await self._sanitize(item) for key, item in value.items()}
+        return {key: await self._sanitize(item, key) for key, item in value.items()}
+
+    async def _filter_changelog(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A history page whose Sprint changes name only sprints of allowed boards: another
+        board's sprint is replaced by the marker (its id and name both)."""
+        entries = []
+        for entry in _list(data, "values"):
+            items = []
+            for item in _list(entry, "items"):
+                if isinstance(item, dict) and str(item.get("field", "")).lower() == "sprint":
+                    item = await self._sprint_change(item)  # noqa: PLW2901  # the filtered item
+                items.append(item)
+            entries.append({**_dict(entry), "items": items})
+        return {**data, "values": entries}
+
+    async def _sprint_change(self, item: dict[str, Any]) -> dict[str, Any]:
+        out = dict(item)
+        for ids, names in (("from", "fromString"), ("to", "toString")):
+            refs = [r.strip() for r in str(item.get(ids) or "").split(",") if r.strip()]
+            for ref in refs:
+                if not (ref.isdigit() and await self._sprint_allowed(int(ref))):
+                    out[ids], out[names] = HIDDEN, HIDDEN
+                    break
+        return out
+
+    async def _sprint_allowed(self, sprint_id: int) -> bool:
+        try:
+            await self.require_sprint(sprint_id)
+        except JiraError:
+            return False
+        return True
 
     async def _is_foreign(self, item: Json) -> bool:
         """An embedded issue, link or sprint that belongs to another project."""
         if not isinstance(item, dict):
             return False
         if _is_sprint(item):
-            return not await self.board_allowed(_sprint_board(item))
+            board = _sprint_board(item)
+            if isinstance(item.get("id"), int):
+                self._sprint_boards.setdefault(item["id"], board)  # a sprint never changes board
+            return not await self.board_allowed(board)
         for side in ("inwardIssue", "outwardIssue"):
             if isinstance(item.get(side), dict):
                 return await self._is_foreign(item[side])
@@ -503,6 +571,18 @@ def _with_project_field(request: Outbound, kind: Kind) -> Outbound:
             request, body={**request.body, "fields": [*dict.fromkeys([*fields, "project"])]}
         )
     return request
+
+
+def _withheld(name: str) -> None:
+    counts = _WITHHELD.get()
+    if counts is not None:
+        counts[name or "items"] += 1
+
+
+def _is_changelog(data: Json) -> bool:
+    """A page of an issue's history (``values`` of entries with ``items``)."""
+    values = _dict(data).get("values")
+    return isinstance(values, list) and all(isinstance(_dict(v).get("items"), list) for v in values)
 
 
 def _is_sprint(item: Json) -> bool:

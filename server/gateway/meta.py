@@ -47,6 +47,13 @@ class MetaApi:
             raise InvalidResponse("Jira's myself answer was not an object.")
         return data
 
+    async def my_groups(self) -> list[str]:
+        """The names of the groups the account belongs to (``/myself?expand=groups``)."""
+        data = await self.http.request("GET", "/rest/api/3/myself", params={"expand": "groups"})
+        groups = data.get("groups") if isinstance(data, dict) else None
+        items = groups.get("items") if isinstance(groups, dict) else None
+        return [str(g["name"]) for g in items or [] if isinstance(g, dict) and g.get("name")]
+
     async def fields(self) -> list[dict[str, Any]]:
         """Every field of the site (``GET /rest/api/3/field``), cached for FIELD_TTL."""
         now = self.http.clock.monotonic()

@@ -27,13 +27,16 @@ class Kind(StrEnum):
     SITE = "site"  # fields, priorities, resolutions, users, myself, serverInfo
     SCOPED_LIST = "scoped_list"  # /status, /issuetype: items may belong to one project
     LINK = "link"  # POST /issueLink
+    LINK_ID = "link_id"  # /issueLink/{id}
     VERSION = "version"  # /version/{id}
     COMPONENT = "component"  # /component/{id}
     BOARDS = "boards"  # /board
     BOARD = "board"  # /board/{id}
     BOARD_PART = "board_part"  # /board/{id}/configuration, /sprint, /issue
     SPRINT = "sprint"  # /sprint/{id}
-    SPRINT_PART = "sprint_part"  # /sprint/{id}/issue
+    SPRINT_PART = "sprint_part"  # /sprint/{id}/issue (read, or an Agile move into it)
+    BACKLOG = "backlog"  # POST /backlog/issue (an Agile move out of sprints)
+    PROJECT_PART = "project_part"  # /project/{ref}/role
     ATTACHMENT = "attachment"  # /attachment/{id}, /attachment/content/{id}
 
 
@@ -64,13 +67,15 @@ _TABLE: tuple[tuple[frozenset[str], str, Kind], ...] = (
     (frozenset({"POST"}), rf"{_API}/jql/parse", Kind.PARSE),
     (_READ, rf"{_API}/project(?:/search)?", Kind.PROJECTS),
     (_READ, rf"{_API}/project/{_SEGMENT}", Kind.PROJECT),
+    (_READ, rf"{_API}/project/{_SEGMENT}/role", Kind.PROJECT_PART),
     (_READ, rf"{_API}/(?:status|issuetype)", Kind.SCOPED_LIST),
     (
         _READ,
-        rf"{_API}/(?:field|priority|resolution|myself|serverInfo|user/search)",
+        rf"{_API}/(?:field|priority|resolution|myself|serverInfo|user/search|issueLinkType)",
         Kind.SITE,
     ),
     (frozenset({"POST"}), rf"{_API}/issueLink", Kind.LINK),
+    (frozenset({"GET", "DELETE"}), rf"{_API}/issueLink/{_NUMBER}", Kind.LINK_ID),
     (_READ, rf"{_API}/attachment/(?:content/)?{_NUMBER}", Kind.ATTACHMENT),
     (_READ, rf"{_API}/version/{_NUMBER}", Kind.VERSION),
     (_READ, rf"{_API}/component/{_NUMBER}", Kind.COMPONENT),
@@ -78,7 +83,8 @@ _TABLE: tuple[tuple[frozenset[str], str, Kind], ...] = (
     (_READ, rf"{_AGILE}/board/{_NUMBER}", Kind.BOARD),
     (_READ, rf"{_AGILE}/board/{_NUMBER}/(?:configuration|sprint|issue)", Kind.BOARD_PART),
     (_READ, rf"{_AGILE}/sprint/{_NUMBER}", Kind.SPRINT),
-    (_READ, rf"{_AGILE}/sprint/{_NUMBER}/issue", Kind.SPRINT_PART),
+    (frozenset({"GET", "POST"}), rf"{_AGILE}/sprint/{_NUMBER}/issue", Kind.SPRINT_PART),
+    (frozenset({"POST"}), rf"{_AGILE}/backlog/issue", Kind.BACKLOG),
 )
 _COMPILED = tuple((methods, re.compile(pattern), kind) for methods, pattern, kind in _TABLE)
 # Segments and characters that a client or proxy could turn into another path.

@@ -18,11 +18,13 @@ from server.gateway import JiraGateway
 from server.gateway.agile import AgileApi
 from server.gateway.attachments import AttachmentsApi
 from server.gateway.guard import tool_call
+from server.gateway.issues import IssuesApi
 from server.gateway.meta import MetaApi
 
 pytestmark = pytest.mark.anyio
 
 Call = Callable[[JiraGateway], Awaitable[Any]]
+DOC = {"type": "doc", "version": 1, "content": []}
 
 
 async def _all_pages(gateway: JiraGateway) -> None:
@@ -57,6 +59,7 @@ CALLS: dict[str, Call] = {
     "meta.server_info": lambda g: g.meta.server_info(),
     "meta.deployment": lambda g: g.meta.deployment(),
     "meta.myself": lambda g: g.meta.myself(),
+    "meta.my_groups": lambda g: g.meta.my_groups(),
     "meta.fields": lambda g: g.meta.fields(),
     "meta.createmeta_issuetypes": lambda g: g.meta.createmeta_issuetypes("SHOP"),
     "meta.createmeta_fields": lambda g: g.meta.createmeta_fields("SHOP", "10001"),
@@ -81,6 +84,19 @@ CALLS: dict[str, Call] = {
     "agile.board_issues_page": lambda g: g.agile.board_issues_page(
         1, ("summary",), 0, "status = Done"
     ),
+    "issues.read": lambda g: g.issues.read("SHOP-30", fields=["issuelinks", "subtasks"]),
+    "issues.comments_page": lambda g: g.issues.comments_page("SHOP-30", max_results=5),
+    "issues.post_comment": lambda g: g.issues.post_comment("SHOP-1", DOC),
+    "issues.changelog_page": lambda g: g.issues.changelog_page("SHOP-30"),
+    "issues.newest_changes": lambda g: g.issues.newest_changes("SHOP-30", 5),
+    "issues.editmeta": lambda g: g.issues.editmeta("SHOP-1", project="SHOP", issuetype="10001"),
+    "issues.edit_issue": lambda g: g.issues.edit_issue("SHOP-1", {"fields": {"summary": "x"}}),
+    "issues.link_types": lambda g: g.issues.link_types(),
+    "issues.create_link": lambda g: g.issues.create_link("Blocks", "SHOP-1", "SEC-1"),
+    "issues.link": lambda g: g.issues.link("20001"),
+    "issues.move_to_sprint": lambda g: g.issues.move_to_sprint(6, ["SHOP-1", "SEC-1"]),
+    "issues.move_to_backlog": lambda g: g.issues.move_to_backlog(["SHOP-1"]),
+    "issues.project_roles": lambda g: g.issues.project_roles("SHOP"),
 }
 
 
@@ -92,6 +108,7 @@ def public_methods() -> set[str]:
         ("meta.", MetaApi),
         ("agile.", AgileApi),
         ("attachments.", AttachmentsApi),
+        ("issues.", IssuesApi),
     )
     for prefix, cls in parts:
         for name, member in inspect.getmembers(cls):

@@ -17,6 +17,10 @@ CALLS: list[tuple[str, dict[str, object]]] = [
     ("sprint_progress", {"project": "SHOP"}),
     ("create_issue", {"summary": "Filed over stdio", "project": "SHOP"}),
     ("transition", {"key": "SHOP-1", "to": "In Progress"}),
+    ("get_issue", {"key": "SHOP-30", "comments": 5, "changelog": 5}),
+    ("add_comment", {"key": "SHOP-1", "body": "Commented over *stdio*"}),
+    ("link_issues", {"key": "SHOP-1", "to": "SHOP-2", "type": "relates to"}),
+    ("update_issue", {"key": "SHOP-1", "add_labels": ["stdio"], "priority": "High"}),
     ("get_attachment", {"key": "SHOP-1", "attachment": "shop-screenshot.png"}),
     ("add_attachment", {"key": "SHOP-2", "filename": "stdio.txt", "text": "over stdio"}),
 ]

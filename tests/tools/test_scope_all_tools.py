@@ -159,6 +159,46 @@ CASES = [
     case("validate_jql", {"jql": "key = {sec_key}", "remote": True}),
     case("validate_jql", {"jql": "project in (SEC, SHOP) AND parent = {sec_epic}", "remote": True}),
     case("validate_jql", {"jql": "sprint = 8 ORDER BY rank", "remote": True}),
+    # get_issue: keys, ids, the moved issue, a parent in SEC, links and history naming SEC.
+    case("get_issue", {"key": "{sec_key}"}, must_fail=True),
+    case("get_issue", {"key": "{sec_key_lower}", "comments": 100}, must_fail=True),
+    case("get_issue", {"key": "{sec_id}"}, must_fail=True),
+    case("get_issue", {"key": "{moved_key}", "changelog": 100}, must_fail=True),
+    case("get_issue", {"key": "{child_key}", "fields": ["parent", "subtasks", "issuelinks"]}),
+    case("get_issue", {"key": "SHOP-30", "comments": 100, "changelog": 100, "fields": ["*all"]}),
+    # add_comment: keys, ids, the moved issue, dry runs, a body naming SEC.
+    case("add_comment", {"key": "{sec_key}", "body": "probe"}, must_fail=True),
+    case(
+        "add_comment", {"key": "{sec_key_lower}", "body": "probe", "dry_run": True}, must_fail=True
+    ),
+    case("add_comment", {"key": "{sec_id}", "body": "probe"}, must_fail=True),
+    case("add_comment", {"key": "{moved_key}", "body": "probe"}, must_fail=True),
+    case("add_comment", {"key": "{moved_key}", "body": "probe", "dry_run": True}, must_fail=True),
+    # link_issues: to and from SEC keys and ids, the moved issue, dry runs.
+    case("link_issues", {"key": "SHOP-1", "to": "{sec_key}", "type": "blocks"}, must_fail=True),
+    case("link_issues", {"key": "{sec_key}", "to": "SHOP-1", "type": "relates to"}, must_fail=True),
+    case("link_issues", {"key": "SHOP-1", "to": "{moved_key}", "type": "blocks"}, must_fail=True),
+    case(
+        "link_issues",
+        {"key": "SHOP-1", "to": "{sec_key}", "type": "is blocked by", "dry_run": True},
+        must_fail=True,
+    ),
+    case("link_issues", {"key": "{moved_key}", "to": "SHOP-1", "type": "Blocks"}, must_fail=True),
+    # update_issue: keys, ids, the moved issue, SEC parents, sprints, versions, components.
+    case("update_issue", {"key": "{sec_key}", "summary": "probe"}, must_fail=True),
+    case("update_issue", {"key": "{moved_key}", "summary": "probe"}, must_fail=True),
+    case(
+        "update_issue", {"key": "{moved_key}", "summary": "probe", "dry_run": True}, must_fail=True
+    ),
+    case("update_issue", {"key": "SHOP-1", "parent": "{sec_epic}"}, must_fail=True),
+    case("update_issue", {"key": "SHOP-1", "sprint": "8"}, must_fail=True),
+    case("update_issue", {"key": "SHOP-1", "sprint": "SEC Sprint 2"}, must_fail=True),
+    case(
+        "update_issue",
+        {"key": "SHOP-1", "fields": {"fixVersions": [{"id": "100020"}]}},
+        must_fail=True,
+    ),
+    case("update_issue", {"key": "{child_key}", "assignee": "me", "dry_run": True}),
 ]
 
 

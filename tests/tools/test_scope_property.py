@@ -147,6 +147,35 @@ def sprint_progress_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
     )
 
 
+def get_issue_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    args = {"key": ("ref", picked.k), "comments": draw(st.sampled_from([0, 3, 50]))}
+    return {**args, "changelog": draw(st.sampled_from([0, 30]))}
+
+
+def update_issue_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    change: dict[str, Any] = draw(
+        st.sampled_from(
+            [
+                {"summary": "probe"},
+                {"add_labels": ["probe"]},
+                {"parent": ("ref", draw(refs))},
+                {"sprint": str(picked.s)},
+                {"fields": draw(st.sampled_from(SEC_REFERENCE_FIELDS))},
+            ]
+        )
+    )
+    return {"key": ("ref", picked.k), **change, "dry_run": draw(st.booleans())}
+
+
+def link_issues_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    args = {"key": ("ref", picked.k), "to": ("ref", draw(refs)), "type": "blocks"}
+    return {**args, "dry_run": draw(st.booleans())}
+
+
+def add_comment_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    return {"key": ("ref", picked.k), "body": "probe {k}", "dry_run": draw(st.booleans())}
+
+
 def get_attachment_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
     return {"key": ("ref", picked.k), "attachment": draw(st.sampled_from(ATTACHMENTS))}
 
@@ -164,6 +193,10 @@ ARGUMENTS: dict[str, Callable[[st.DrawFn, Picked], dict[str, Any]]] = {
     "transition": transition_args,
     "sprint_progress": sprint_progress_args,
     "validate_jql": validate_jql_args,
+    "get_issue": get_issue_args,
+    "add_comment": add_comment_args,
+    "update_issue": update_issue_args,
+    "link_issues": link_issues_args,
     "get_attachment": get_attachment_args,
     "add_attachment": add_attachment_args,
 }

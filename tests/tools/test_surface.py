@@ -26,8 +26,25 @@ SNAPSHOT = Path(__file__).with_name("surface.json")
 REGENERATE = "UPDATE_SURFACE=1 .venv/bin/pytest tests/tools/test_surface.py"
 READERS = tuple(spec.name for spec in all_tools() if spec.read_only)
 WRITERS = tuple(spec.name for spec in all_tools() if not spec.read_only)
+# One call per writer that would write if it were allowed (a test fails if one is missing).
+WRITER_CALLS = {
+    "create_issue": {"summary": "should never exist"},
+    "transition": {"key": "SHOP-1", "to": "Done"},
+    "add_comment": {"key": "SHOP-1", "body": "should never be posted"},
+    "update_issue": {"key": "SHOP-1", "summary": "should never be set"},
+    "link_issues": {"key": "SHOP-1", "to": "SHOP-2", "type": "blocks"},
+    "add_attachment": {"key": "SHOP-1", "filename": "never.txt", "text": "never"},
+}
+# (destructive, idempotent) of the writers after the first wave, as the contract states them.
+WRITER_HINTS = {
+    "add_comment": (False, False),
+    "update_issue": (True, True),
+    "link_issues": (False, True),
+    "add_attachment": (False, False),
+}
 HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
-MAX_TOOLS_LIST_BYTES = 10 * 1024
+MAX_FIRST_TOOLS_BYTES = 10 * 1024
+MAX_TOOLS_LIST_BYTES = 18 * 1024
 
 
 def surface_of(tool: Tool) -> dict[str, Any]:
@@ -120,6 +137,17 @@ async def test_annotations_match_what_each_tool_does(connect: ClientFactory) -> 
         assert annotations.read_only_hint is False, name
 
 
+async def test_later_writers_declare_their_effects(connect: ClientFactory) -> None:
+    """add_comment and add_attachment are not idempotent; link_issues is; only update_issue
+    overwrites."""
+    tools = {tool.name: tool for tool in (await list_tools(connect)).tools}
+    for name, (destructive, idempotent) in WRITER_HINTS.items():
+        annotations = tools[name].annotations
+        assert annotations is not None
+        hints = (annotations.destructive_hint, annotations.idempotent_hint)
+        assert hints == (destructive, idempotent), name
+
+
 async def test_read_only_mode_lists_only_readers_and_refuses_writers(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -128,12 +156,12 @@ async def test_read_only_mode_lists_only_readers_and_refuses_writers(
     before = site.data.model_dump_json()
     async with connect(jira_read_only=True, jira_projects="SHOP,OPS") as client:
         listed = await client.list_tools()
-        create = await client.call_tool("create_issue", {"summary": "should never exist"})
-        move = await client.call_tool("transition", {"key": "SHOP-1", "to": "Done"})
+        refused = {name: await client.call_tool(name, args) for name, args in WRITER_CALLS.items()}
     assert sorted(names(listed)) == sorted(READERS)
     assert all(t.annotations and t.annotations.read_only_hint for t in listed.tools)
-    assert create.is_error, text_of(create)
-    assert move.is_error, text_of(move)
+    assert set(WRITER_CALLS) == set(WRITERS)
+    for name, result in refused.items():
+        assert result.is_error, f"{name}: {text_of(result)}"
     assert site.data.model_dump_json() == before
 
 
@@ -157,12 +185,17 @@ async def test_an_excluded_tool_cannot_be_called(connect: ClientFactory) -> None
     assert result.is_error
 
 
-async def test_tools_list_fits_in_ten_kilobytes(connect: ClientFactory) -> None:
-    """The whole tools/list answer, as JSON on the wire, is at most 10 KB."""
-    listed = await list_tools(connect)
-    size = len(listed.model_dump_json(by_alias=True, exclude_none=True).encode())
-    print(f"tools/list: {size} bytes for {len(listed.tools)} tools")
-    assert size <= MAX_TOOLS_LIST_BYTES, f"tools/list is {size} bytes"
+async def test_tools_list_stays_small(connect: ClientFactory) -> None:
+    """The whole tools/list answer, as JSON on the wire: the six first tools alone at most
+    10 KB, every tool together at most 18 KB (about 4,500 tokens)."""
+    for limit, overrides in (
+        (MAX_FIRST_TOOLS_BYTES, {"jira_tools": ",".join(TOOL_NAMES[:6])}),
+        (MAX_TOOLS_LIST_BYTES, {}),
+    ):
+        listed = await list_tools(connect, **overrides)
+        size = len(listed.model_dump_json(by_alias=True, exclude_none=True).encode())
+        print(f"tools/list: {size} bytes for {len(listed.tools)} tools")
+        assert size <= limit, f"tools/list of {len(listed.tools)} tools is {size} bytes"
 
 
 async def test_fields_advertise_the_configured_maximum(connect: ClientFactory) -> None:

@@ -54,12 +54,15 @@ def test_tool_module_has_the_shape(name: str) -> None:
 
 @pytest.mark.parametrize("name", TOOL_NAMES)
 def test_not_given_is_none(name: str) -> None:
-    """A parameter that may be left out defaults to None, not to "", 0, [] or {}."""
+    """A parameter that may be left out defaults to None, not to "", 0, [] or {} (a count
+    that starts at 0 may default to 0: that is a number of items, not "not given")."""
     params = tool_module(name).Params
     for field_name, field in params.model_fields.items():
         default = field.get_default(call_default_factory=True)
         marker = not isinstance(default, bool) and default in NOT_GIVEN_MARKERS
-        assert not marker, (
+        # A count from 0 (comments=0: none) states a real choice, as the contract writes it.
+        counted = default == 0 and any(getattr(m, "ge", None) == 0 for m in field.metadata)
+        assert not marker or counted, (
             f"{name}.Params.{field_name} defaults to {default!r}; write "
             f"`{field_name}: T | None = None` for a parameter that may be left out"
         )
@@ -76,11 +79,13 @@ def test_every_annotation_hint_is_explicit(name: str) -> None:
 def test_engines_name_what_their_homes_define() -> None:
     """Each name server.engines offers is its home module's object, and __all__ lists them all."""
     names = [name for home_names in engines.HOMES.values() for name in home_names]
-    assert sorted(engines.__all__) == sorted(names)
+    assert sorted(engines.__all__) == sorted([*names, *engines.MODULES])
     for home, home_names in engines.HOMES.items():
         module = importlib.import_module(home)
         for name in home_names:
             assert getattr(engines, name) is getattr(module, name), f"{home}.{name}"
+    for name, home in engines.MODULES.items():
+        assert getattr(engines, name) is importlib.import_module(home), name
 
 
 def test_tools_load_without_the_heavy_engines() -> None:
