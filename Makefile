@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 # make run PORT=8766 when 8765 is taken.
 PORT ?= 8765
 # Two installs, each remembered by a stamp: serving needs only the runtime dependencies;
-# the checks add the `test` extra (pytest, respx, hypothesis, mypy, ruff, jsonschema, ...).
+# the checks add the `test` extra (pytest, respx, hypothesis, mypy, ruff, jsonschema, ...) and
+# the `team` extra (redis, prometheus-client), whose code the tests cover too.
 SERVE_STAMP := $(VENV)/.installed-serve
 TEST_STAMP := $(VENV)/.installed-test
 
@@ -20,7 +21,7 @@ $(SERVE_STAMP): pyproject.toml
 
 # The test tooling on top, for `make test` and CI.
 $(TEST_STAMP): $(SERVE_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,team]'
 	touch $@
 
 install: $(SERVE_STAMP)

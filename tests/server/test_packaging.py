@@ -100,14 +100,18 @@ def test_docker_installs_only_what_serving_needs() -> None:
 
 
 def test_make_test_installs_the_test_tooling() -> None:
-    """Every checking target needs the test extra; CI runs `make test`."""
+    """Every checking target needs the test and team extras (the Redis code is checked too);
+    CI installs redis-server, requires the Redis tests, and runs `make test`."""
     rules = _make_rules()
     for target in ("lint", "types", "unit", "conformance"):
         (stamp,) = rules[target][0]
-        assert "[test]" in " ".join(rules[stamp][1]), target
+        assert ".[test,team]" in " ".join(rules[stamp][1]), target
     assert rules["test"][0] == ["check", "unit", "conformance"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+    assert "apt-get install" in ci
+    assert "redis-server" in ci
+    assert "export REQUIRE_REDIS=1" in ci
 
 
 def test_docker_healthcheck_is_the_module_that_reads_the_serving_record() -> None:
