@@ -20,8 +20,9 @@ down, it yields to other clients of the same credential.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 import anyio
 
@@ -41,6 +42,44 @@ class LimiterStats:
     in_flight: int = 0
     max_in_flight: int = 0
     waited: float = 0.0
+
+
+class Limiter(Protocol):
+    """What the request loop needs of a limiter: this process's own (``RateLimiter``) or the
+    one the replicas share through Redis (``server.gateway.shared_limiter``)."""
+
+    def slot(self, *, write_to_issue: str | None = None) -> AbstractAsyncContextManager[float]:
+        """Hold one request slot; yields the seconds this caller waited for it."""
+        ...
+
+    def pause_all(self, seconds: float) -> None:
+        """Hold every caller for ``seconds`` from now."""
+        ...
+
+    def delay_issue_writes(self, issue: str, seconds: float) -> None:
+        """Hold later writes to ``issue`` only."""
+        ...
+
+    def observe_remaining(
+        self, limit: float | None, remaining: float | None, reset_in: float | None
+    ) -> None:
+        """Follow what Jira reports of its limits."""
+        ...
+
+
+def slowdown(limit: float | None, remaining: float | None, reset_in: float | None) -> float:
+    """Seconds to pause everyone when Jira reports little left (0: no need), before a 429."""
+    if limit is None or remaining is None or limit <= 0:
+        return 0.0
+    low_water = max(1.0, 0.1 * limit)
+    if remaining >= low_water:
+        return 0.0
+    if reset_in is not None and reset_in > 0:
+        # Spread what is left over the rest of the window.
+        wait = reset_in / (remaining + 1)
+    else:
+        wait = (low_water - remaining) * _WINDOW / limit
+    return min(wait, _MAX_SLOWDOWN)
 
 
 class RateLimiter:
@@ -106,17 +145,9 @@ class RateLimiter:
         """
         if remaining is not None:
             self._follow_headroom(remaining)
-        if limit is None or remaining is None or limit <= 0:
-            return
-        low_water = max(1.0, 0.1 * limit)
-        if remaining >= low_water:
-            return
-        if reset_in is not None and reset_in > 0:
-            # Spread what is left over the rest of the window.
-            wait = reset_in / (remaining + 1)
-        else:
-            wait = (low_water - remaining) * _WINDOW / limit
-        self.pause_all(min(wait, _MAX_SLOWDOWN))
+        wait = slowdown(limit, remaining, reset_in)
+        if wait > 0:
+            self.pause_all(wait)
 
     def _follow_headroom(self, remaining: float) -> None:
         # Other callers holding tokens may have sent requests Jira has not counted yet:
