@@ -135,7 +135,13 @@ def _serve_http(settings: Settings) -> int:
     # Bound before the banner: a busy port is one line and a non-zero exit, nothing printed first.
     sock = listen(settings)
     mcp = build_server(settings)
-    app = build_http_app(settings, streamable_http_app(mcp, settings), lambda: session_manager(mcp))
+    app = build_http_app(
+        settings,
+        streamable_http_app(mcp, settings),
+        lambda: session_manager(mcp),
+        # Read when asked: the lifespan sets it once the gateway is open.
+        health_problem=lambda: mcp.health_problem(),  # type: ignore[attr-defined]  # noqa: PLW0108
+    )
     with serving("http", health_url(settings.mcp_host, sock.getsockname()[1])):
         # Over HTTP stdout carries no MCP, so the welcome goes there and stderr stays all JSON.
         print(_welcome(settings), file=sys.stdout, flush=True)

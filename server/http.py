@@ -138,10 +138,13 @@ def build_http_app(
     sessions: Callable[[], Any],
     *,
     clock: Clock | None = None,
+    health_problem: Callable[[], Awaitable[str | None]] | None = None,
 ) -> ASGIApp:
     """The whole HTTP app: /healthz, the MCP app at /mcp, and the bearer check if configured.
 
     Sessions are capped per client address and closed when idle (``clock`` for tests).
+    /healthz answers 200 while the server serves; ``health_problem`` says when it serves in a
+    lesser way (a replica that lost Redis), reported as ``"status": "degraded"``.
     """
     from starlette.applications import Starlette  # noqa: PLC0415  # HTTP mode only
     from starlette.requests import Request  # noqa: PLC0415
@@ -149,6 +152,10 @@ def build_http_app(
     from starlette.routing import Mount, Route  # noqa: PLC0415
 
     async def health(request: Request) -> JSONResponse:
+        problem = await health_problem() if health_problem is not None else None
+        if problem is not None:
+            # Still 200: the replica serves every call; a balancer must not take it out.
+            return JSONResponse({"status": "degraded", "reason": problem})
         return JSONResponse({"status": "ok"})
 
     @asynccontextmanager

@@ -124,6 +124,12 @@ class RateLimiter:
             finally:
                 self._unconfirmed -= 1
 
+    def drain(self) -> None:
+        """Empty the bucket: the budget was just spent elsewhere (by replicas that shared it),
+        so this limiter starts at its rate, not with a burst."""
+        self._refill()
+        self._tokens = min(self._tokens, 0.0)
+
     def pause_all(self, seconds: float) -> None:
         """Hold every caller for ``seconds`` from now (a Retry-After, a quota reset)."""
         self._paused_until = max(self._paused_until, self.clock.monotonic() + seconds)

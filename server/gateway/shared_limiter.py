@@ -53,6 +53,7 @@ WAIT_HOLD: Final = 3
 WAIT_IN_FLIGHT: Final = 4
 
 # KEYS: bucket (hash), in flight (sorted set of leases by expiry), pause, issue hold.
+# A missing bucket starts empty: after a Redis restart, what was spent is not known.
 # ARGV: rate per second, bucket capacity, most in flight, lease id, lease milliseconds.
 # Returns {code, milliseconds to wait}.
 ACQUIRE_SCRIPT: Final = """
@@ -65,7 +66,7 @@ local capacity = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return {4, 0} end
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or capacity
+local tokens = tonumber(state[1]) or 0
 local at = tonumber(state[2]) or now
 tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
 if tokens < 1 then
@@ -212,12 +213,9 @@ class SharedLimiter:
     ) -> None:
         """Slow every replica down when Jira reports little left, before a 429.
 
-        The shared bucket keeps its configured burst: Jira's headroom, seen by one replica,
-        says nothing of what the others are about to send.
+        Neither the shared bucket nor the local share follows Jira's headroom up: what Jira
+        reports left, seen by one replica, is also what the others are about to spend.
         """
-        if self.degraded_reason is not None:
-            self.fallback.observe_remaining(limit, remaining, reset_in)
-            return
         wait = slowdown(limit, remaining, reset_in)
         if wait > 0:
             self.pause_all(wait)
@@ -305,6 +303,8 @@ class SharedLimiter:
                 "returns"
             )
             get_logger("gateway").warning("redis_lost", reason=self.degraded_reason)
+            # What the replicas spent together just now is not known here: start from nothing.
+            self.fallback.drain()
         if not self._probing and self._tasks is not None:
             self._probing = True
             self._tasks.start_soon(self._probe_until_back)
