@@ -132,8 +132,8 @@ class Settings(BaseSettings):
         1,
         ge=1,
         le=1000,
-        description="Replicas sharing the Jira credential: without Redis each keeps to "
-        "JIRA_RATE_LIMIT / JIRA_REPLICAS.",
+        description="Replicas sharing the Jira credential: without Redis (unset, or lost) "
+        "each keeps to JIRA_RATE_LIMIT / JIRA_REPLICAS.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level (logs go to stderr)."

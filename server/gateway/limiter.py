@@ -26,6 +26,7 @@ from typing import Protocol
 
 import anyio
 
+from server.config import Settings
 from server.gateway.clock import Clock
 
 # Jira's request-rate windows are one second wide ("Rate limiting": jira-burst-based).
@@ -185,3 +186,15 @@ class RateLimiter:
     async def _wait_until(self, deadline: float) -> None:
         while (now := self.clock.monotonic()) < deadline:
             await self.clock.sleep(deadline - now)
+
+
+def own_share(settings: Settings, clock: Clock) -> RateLimiter:
+    """This process's limiter without Redis: its share of the budget, JIRA_RATE_LIMIT /
+    JIRA_REPLICAS (the whole budget for the one process of a laptop)."""
+    replicas = settings.jira_replicas
+    return RateLimiter(
+        settings.jira_rate_limit / replicas,
+        max(1, settings.jira_rate_burst // replicas),
+        max(1, settings.jira_max_concurrency // replicas),
+        clock,
+    )

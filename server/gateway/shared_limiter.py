@@ -29,7 +29,7 @@ import anyio
 
 from server.config import Settings
 from server.gateway.clock import Clock
-from server.gateway.limiter import LimiterStats, RateLimiter, slowdown
+from server.gateway.limiter import LimiterStats, own_share, slowdown
 from server.gateway.redis_link import KEY_PREFIX, connect, credential_tag, redis_errors
 from server.logging import get_logger
 
@@ -141,13 +141,7 @@ class SharedLimiter:
         self._hold = redis.register_script(HOLD_SCRIPT)
         self._probe_interval = probe_interval
         # This replica's own share, used while Redis is away.
-        replicas = settings.jira_replicas
-        self.fallback = RateLimiter(
-            settings.jira_rate_limit / replicas,
-            max(1, settings.jira_rate_burst // replicas),
-            max(1, settings.jira_max_concurrency // replicas),
-            clock,
-        )
+        self.fallback = own_share(settings, clock)
         self._local_slots = anyio.Semaphore(settings.jira_max_concurrency)
         # One caller of this replica waits for a token at a time, in arrival order.
         self._turn = anyio.Lock()

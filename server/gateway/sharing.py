@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from server.config import Settings
 from server.gateway.clock import Clock
-from server.gateway.limiter import Limiter, RateLimiter
+from server.gateway.limiter import Limiter, own_share
 from server.gateway.redis_link import KEY_PREFIX, redis_errors
 from server.gateway.shared_limiter import shared_limiter
 
@@ -56,13 +56,7 @@ async def shared_cursor_key(redis: Redis) -> bytes:
 async def sharing(settings: Settings, clock: Clock) -> AsyncIterator[Sharing]:
     """Shared through REDIS_URL when it is set, else this process's own."""
     if settings.redis_url is None:
-        limiter = RateLimiter(
-            settings.jira_rate_limit,
-            settings.jira_rate_burst,
-            settings.jira_max_concurrency,
-            clock,
-        )
-        yield Sharing(limiter, secrets.token_bytes(KEY_BYTES))
+        yield Sharing(own_share(settings, clock), secrets.token_bytes(KEY_BYTES))
         return
     async with shared_limiter(settings, clock) as shared:
         try:
