@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
@@ -46,6 +47,8 @@ IN_FLIGHT_POLL: Final = 0.01
 # A place in flight whose holder vanished (a replica killed mid-request) is freed after
 # the request timeout and this margin.
 LEASE_MARGIN: Final = 10.0
+
+OVERHEAD_SAMPLES: Final = 4096
 
 GRANTED: Final = 1
 WAIT_TOKEN: Final = 2
@@ -111,9 +114,10 @@ class BudgetKeys:
 
 @dataclass
 class Overhead:
-    """Seconds each script call took, for the benchmark (the limiter's cost per request)."""
+    """Seconds the latest script calls took, for the benchmark (the limiter's cost per
+    request); only the latest are kept, so a long-running server does not grow."""
 
-    seconds: list[float] = field(default_factory=list)
+    seconds: deque[float] = field(default_factory=lambda: deque(maxlen=OVERHEAD_SAMPLES))
 
 
 class SharedLimiter:
@@ -150,6 +154,8 @@ class SharedLimiter:
         self._issue_not_before: dict[str, float] = {}
         self._tasks: TaskGroup | None = None
         self._probing = False
+        # Run when Redis answers again: a restarted Redis may have lost what it held.
+        self.on_return: list[Callable[[], Awaitable[object]]] = []
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[SharedLimiter]:
@@ -314,6 +320,8 @@ class SharedLimiter:
     async def _probe(self) -> None:
         try:
             await self.redis.ping()
+            for restore in self.on_return:
+                await restore()
         except redis_errors():
             return
         if self.degraded_reason is not None:

@@ -65,4 +65,11 @@ async def sharing(settings: Settings, clock: Clock) -> AsyncIterator[Sharing]:
             # Lost since the start-up check: serve anyway; page tokens stay with this replica.
             shared.lost(exc)
             key = secrets.token_bytes(KEY_BYTES)
+
+        async def restore_key() -> None:
+            # A Redis restarted without its data gets the key back from the replicas that
+            # use it, so replicas started later sign with the same one.
+            await shared.redis.set(CURSOR_KEY, key, nx=True)
+
+        shared.on_return.append(restore_key)
         yield Sharing(shared, key, shared.health_problem)

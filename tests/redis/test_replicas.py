@@ -126,7 +126,8 @@ async def test_a_retry_after_to_one_replica_holds_the_others(redis_server: Redis
 
 async def test_redis_stopped_and_restarted_mid_run(redis_server: RedisServer) -> None:
     """Redis goes away mid-run: every call still succeeds, /healthz says degraded and why;
-    Redis returns: /healthz says ok again, and still no 429."""
+    Redis returns (empty): /healthz says ok again, still no 429, and the replicas give Redis
+    back their page-cursor key, so a replica started now continues an earlier page_token."""
     async with (
         sandbox_over_http(RATE) as (jira, config),
         replicas(3, jira, redis_server.url) as servers,
@@ -134,6 +135,7 @@ async def test_redis_stopped_and_restarted_mid_run(redis_server: RedisServer) ->
     ):
         for result in await spread_searches(connected, 9, 9):
             succeeded(result)
+        token = succeeded(await connected[0].call_tool("search_jql", SEARCH))["next_page_token"]
         assert [(await server.health())["status"] for server in servers] == ["ok"] * 3
         redis_server.stop()
         for result in await spread_searches(connected, 15, 9):
@@ -145,6 +147,11 @@ async def test_redis_stopped_and_restarted_mid_run(redis_server: RedisServer) ->
         assert [(await server.health())["status"] for server in servers] == ["ok"] * 3
         for result in await spread_searches(connected, 9, 9):
             succeeded(result)
+        async with (
+            replicas(1, jira, redis_server.url) as (late,),
+            Client(late.mcp_url, raise_exceptions=False) as client,
+        ):
+            succeeded(await client.call_tool("search_jql", {**SEARCH, "page_token": token}))
     assert config.counters.throttled == 0
 
 
