@@ -8,6 +8,8 @@ import pytest
 
 from tests.redis.redis_server import INSTALL_HINT, RedisServer, redis_required, redis_server_path
 
+_skipped: list[str] = []
+
 
 @pytest.fixture
 def redis_server() -> Iterator[RedisServer]:
@@ -16,6 +18,7 @@ def redis_server() -> Iterator[RedisServer]:
     if executable is None:
         if redis_required():
             pytest.fail(f"{INSTALL_HINT} (REQUIRE_REDIS is set: Redis tests may not skip here)")
+        _skipped.append(INSTALL_HINT)
         pytest.skip(INSTALL_HINT)
     server = RedisServer(executable)
     server.start()
@@ -23,3 +26,9 @@ def redis_server() -> Iterator[RedisServer]:
         yield server
     finally:
         server.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line for all the Redis tests skipped, however many there were."""
+    if _skipped:
+        terminalreporter.write_line(f"{len(_skipped)} Redis tests skipped: {INSTALL_HINT}")
