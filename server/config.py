@@ -122,6 +122,7 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         None,
+        repr=False,  # it may carry a password
         description="Redis shared by the replicas (redis:// or rediss:// for TLS): one Jira "
         "budget, Retry-After pauses and page tokens for all. Unset: all in this process.",
     )

@@ -112,3 +112,4 @@ def test_redis_passwords_are_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "s3cret" not in text
     assert "another-redis-password" not in text
     assert "another-redis-password" not in repr(settings)
+    assert "s3cret" not in repr(settings)
