@@ -14,8 +14,9 @@ COPY --chown=app:app tools ./tools
 COPY --chown=app:app sandbox ./sandbox
 
 USER app
-# make install: the serving dependencies only (as `make run`); no test tooling in the image.
-RUN make install
+# make install-team: the serving dependencies (as `make run`) and Redis's client for replicas
+# sharing one Jira budget (REDIS_URL); no test tooling in the image.
+RUN make install-team
 
 ENV PATH="/app/.venv/bin:${PATH}" \
     PYTHONUNBUFFERED=1 \

@@ -5,11 +5,13 @@ BIN := $(VENV)/bin
 # make run PORT=8766 when 8765 is taken.
 PORT ?= 8765
 # Two installs, each remembered by a stamp: serving needs only the runtime dependencies;
-# the checks add the `test` extra (pytest, respx, hypothesis, mypy, ruff, jsonschema, ...).
+# the checks add the `test` extra (pytest, respx, hypothesis, mypy, ruff, jsonschema, ...) and
+# the `team` extra (redis, prometheus-client), whose code the tests cover too.
 SERVE_STAMP := $(VENV)/.installed-serve
 TEST_STAMP := $(VENV)/.installed-test
+TEAM_STAMP := $(VENV)/.installed-team
 
-.PHONY: install install-test run test check lint types unit conformance bench clean
+.PHONY: install install-team install-test run test check lint types unit conformance bench clean
 
 # What serving needs, nothing more: `make run` and the Dockerfile (make install) use this.
 $(SERVE_STAMP): pyproject.toml
@@ -20,10 +22,17 @@ $(SERVE_STAMP): pyproject.toml
 
 # The test tooling on top, for `make test` and CI.
 $(TEST_STAMP): $(SERVE_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,team]'
+	touch $@
+
+# A team's server (the Docker image): serving plus Redis for replicas sharing one budget.
+$(TEAM_STAMP): $(SERVE_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[team]'
 	touch $@
 
 install: $(SERVE_STAMP)
+
+install-team: $(TEAM_STAMP)
 
 install-test: $(TEST_STAMP)
 
@@ -50,7 +59,8 @@ conformance: $(TEST_STAMP)
 
 test: check unit conformance
 
-bench: $(SERVE_STAMP)
+# The benchmarks reuse test helpers and the team extra (benchmarks/replicas.py needs redis).
+bench: $(TEST_STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:

@@ -109,6 +109,9 @@ class Counters:
     injected_errors: int = 0  # error answers from Faults.error_rate
     truncated: int = 0  # 200s whose JSON body was cut short
     hung_writes: int = 0  # write answers held back by Faults.hang_writes
+    # The most requests the per-credential bucket let through within any one second: what a
+    # client (or several sharing a credential) really sent, against the budget.
+    busiest_second: int = 0
     # Media-host downloads that carried an Authorization header (a client leaking Jira's
     # credentials to another host, when the media host is not the site itself).
     media_with_credentials: int = 0

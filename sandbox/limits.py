@@ -140,6 +140,8 @@ class RateLimitMiddleware:
         self.burst = config.burst
         self.counters = config.counters
         self.buckets: dict[str, TokenBucket] = {}
+        # Times of the requests admitted within the last second (for busiest_second).
+        self.recent: deque[float] = deque()
         self.writes = WriteWindow(*config.per_issue_writes) if config.per_issue_writes else None
         self.resolve = _issue_resolver(site)
 
@@ -156,9 +158,19 @@ class RateLimitMiddleware:
                 scope, receive, send
             )
             return
+        if bucket is not None:
+            self._count_busiest_second(now)
         if await self._refuse_write(scope, receive, send, now):
             return
         await self.app(scope, receive, self._with_headers(send, bucket))
+
+    def _count_busiest_second(self, now: float) -> None:
+        """Keep the admitted requests of the last second; note the most there ever were."""
+        recent = self.recent
+        recent.append(now)
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        self.counters.busiest_second = max(self.counters.busiest_second, len(recent))
 
     def _bucket(self, scope: Scope, now: float) -> TokenBucket | None:
         if self.rate is None:

@@ -74,6 +74,8 @@ class GatewayServer(MCPServer):
     item_limits: dict[str, int]
     # Refusals here can echo what the caller sent, so they pass the one redactor too.
     redactor: Redactor
+    # Why /healthz says "degraded" (Redis lost), or None: the gateway's, once it is open.
+    health_problem: Callable[[], Awaitable[str | None]]
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
         """Refuse arguments the tool does not take or cannot use, each with one sentence the
@@ -221,6 +223,7 @@ def build_server(
         async with JiraGateway.open(settings, asgi_app=jira_app, clock=clock) as gateway:
             if metrics is not None:
                 gateway.http.observer = metrics
+            mcp.health_problem = gateway.health_problem
             yield AppState(gateway=gateway, settings=settings, metrics=metrics)
 
     mcp = GatewayServer(
@@ -232,6 +235,7 @@ def build_server(
     )
     redactor = Redactor(settings.secret_forms())
     mcp.redactor = redactor
+    mcp.health_problem = _no_health_problem
     mcp.parameters = {}
     mcp.models = {}
     mcp.item_limits = {"fields": settings.jira_max_fields}
@@ -247,6 +251,10 @@ def build_server(
             structured_output=True,
         )
     return mcp
+
+
+async def _no_health_problem() -> str | None:
+    return None
 
 
 def _default_sandbox() -> object:

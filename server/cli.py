@@ -95,6 +95,7 @@ def run_serve(settings: Settings) -> int:
     from server.logging import prepare_logging  # noqa: PLC0415
 
     prepare_logging(settings.log_level, settings.secret_forms())
+    check_redis(settings)
     if settings.mcp_transport == "http":
         return _serve_http(settings)
     from server.app import build_server, run_stdio  # noqa: PLC0415  # heavy: the MCP SDK
@@ -103,6 +104,26 @@ def run_serve(settings: Settings) -> int:
     with serving("stdio"):
         run_stdio(build_server(settings))
     return 0
+
+
+def check_redis(settings: Settings) -> None:
+    """With REDIS_URL, refuse to start (one line, non-zero exit) when Redis does not answer:
+    a replica that starts alone would spend the shared Jira budget a second time."""
+    if settings.redis_url is None:
+        return
+    import anyio  # noqa: PLC0415
+
+    from server.gateway.redis_link import problem_reaching  # noqa: PLC0415  # loads redis
+
+    try:
+        problem = anyio.run(problem_reaching, settings)
+    except ModuleNotFoundError:
+        problem = (
+            "REDIS_URL: the redis package is not installed; install the team extra: "
+            "pip install 'jira-mcp-gateway[team]'"
+        )
+    if problem is not None:
+        raise SettingsError(problem)
 
 
 def _serve_http(settings: Settings) -> int:
@@ -121,6 +142,8 @@ def _serve_http(settings: Settings) -> int:
         streamable_http_app(mcp, settings),
         lambda: session_manager(mcp),
         metrics=metrics,
+        # Read when asked: the lifespan sets it once the gateway is open.
+        health_problem=lambda: mcp.health_problem(),  # type: ignore[attr-defined]  # noqa: PLW0108
     )
     with serving("http", health_url(settings.mcp_host, sock.getsockname()[1])):
         # Over HTTP stdout carries no MCP, so the welcome goes there and stderr stays all JSON.

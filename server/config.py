@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -126,6 +127,22 @@ class Settings(BaseSettings):
     jira_audit_log: Path | None = Field(
         None, description="File that write audit lines are appended to (default: the log)."
     )
+    redis_url: str | None = Field(
+        None,
+        repr=False,  # it may carry a password
+        description="Redis shared by the replicas (redis:// or rediss:// for TLS): one Jira "
+        "budget, Retry-After pauses and page tokens for all. Unset: all in this process.",
+    )
+    redis_password: SecretStr | None = Field(
+        None, description="Redis password, when it is not in REDIS_URL."
+    )
+    jira_replicas: int = Field(
+        1,
+        ge=1,
+        le=1000,
+        description="Replicas sharing the Jira credential: without Redis (unset, or lost) "
+        "each keeps to JIRA_RATE_LIMIT / JIRA_REPLICAS.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level (logs go to stderr)."
     )
@@ -155,6 +172,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"expected https://your-site.atlassian.net or 'sandbox', got {value!r}"
             )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if urlsplit(value).scheme not in ("redis", "rediss") or not urlsplit(value).hostname:
+            raise ValueError("expected redis://host:6379/0 or rediss://host:6380/0 (TLS)")
         return value
 
     @field_validator("jira_projects")
@@ -201,8 +228,19 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every secret value, so that logs and errors can be scrubbed of them."""
-        values = [self.jira_api_token, self.jira_pat, self.jira_oauth_token, self.mcp_auth_token]
-        return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+        values = [
+            self.jira_api_token,
+            self.jira_pat,
+            self.jira_oauth_token,
+            self.mcp_auth_token,
+            self.redis_password,
+        ]
+        found = [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+        url_password = urlsplit(self.redis_url).password if self.redis_url else None
+        if url_password:
+            # Written in the URL percent-encoded, used decoded: secret_forms adds the other form.
+            found.append(unquote(url_password))
+        return found
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -223,7 +261,7 @@ def _one_line(exc: ValidationError) -> str:
     if not name:
         return f"configuration: {message}"
     given = first.get("input")
-    shown = (
-        "" if name.endswith(("TOKEN", "PAT")) or isinstance(given, dict) else f" (got {given!r})"
-    )
+    # A URL may carry a password (REDIS_URL): never echoed, like the tokens.
+    hidden = name.endswith(("TOKEN", "PAT", "PASSWORD", "_URL")) and name != "JIRA_URL"
+    shown = "" if hidden or isinstance(given, dict) else f" (got {given!r})"
     return f"{name}: {message}{shown}"

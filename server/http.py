@@ -143,11 +143,14 @@ def build_http_app(
     *,
     clock: Clock | None = None,
     metrics: Metrics | None = None,
+    health_problem: Callable[[], Awaitable[str | None]] | None = None,
 ) -> ASGIApp:
     """The whole HTTP app: /healthz, /metrics, the MCP app at /mcp, and the bearer check if
     configured (it guards /metrics too: endpoint names and counts are the site's business).
 
     Sessions are capped per client address and closed when idle (``clock`` for tests).
+    /healthz answers 200 while the server serves; ``health_problem`` says when it serves in a
+    lesser way (a replica that lost Redis), reported as ``"status": "degraded"``.
     """
     from starlette.applications import Starlette  # noqa: PLC0415  # HTTP mode only
     from starlette.requests import Request  # noqa: PLC0415
@@ -155,6 +158,10 @@ def build_http_app(
     from starlette.routing import Mount, Route  # noqa: PLC0415
 
     async def health(request: Request) -> JSONResponse:
+        problem = await health_problem() if health_problem is not None else None
+        if problem is not None:
+            # Still 200: the replica serves every call; a balancer must not take it out.
+            return JSONResponse({"status": "degraded", "reason": problem})
         return JSONResponse({"status": "ok"})
 
     async def exposition(request: Request) -> Response:

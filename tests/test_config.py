@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.config import SettingsError, load_settings
+from server.redact import Redactor
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +81,35 @@ def test_short_mcp_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert str(caught.value).startswith("MCP_AUTH_TOKEN:")
+
+
+def test_redis_settings_default_to_one_process() -> None:
+    """Without REDIS_URL nothing is shared and one replica is assumed."""
+    settings = load_settings()
+    assert settings.redis_url is None
+    assert settings.jira_replicas == 1
+
+
+def test_redis_url_must_be_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A REDIS_URL that is not redis:// or rediss:// stops with a line that never echoes it."""
+    monkeypatch.setenv("REDIS_URL", "http://user:hunter2-secret@cache:6379")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith("REDIS_URL: expected redis://")
+    assert "hunter2" not in message
+
+
+def test_redis_passwords_are_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The password in REDIS_URL and REDIS_PASSWORD are both scrubbed like Jira's tokens."""
+    monkeypatch.setenv("REDIS_URL", "rediss://default:s3cret%2Fpass-in-url@cache:6380/0")
+    monkeypatch.setenv("REDIS_PASSWORD", "another-redis-password")
+    settings = load_settings()
+    redactor = Redactor(settings.secret_forms())
+    text = redactor.scrub_text(
+        "auth s3cret/pass-in-url failed; url s3cret%2Fpass-in-url; other another-redis-password"
+    )
+    assert "s3cret" not in text
+    assert "another-redis-password" not in text
+    assert "another-redis-password" not in repr(settings)
+    assert "s3cret" not in repr(settings)

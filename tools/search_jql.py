@@ -13,7 +13,7 @@ from pydantic import Field
 
 from server import engines
 from tools.support.base import ToolContext, ToolInputError, ToolParams, ToolResult, ToolSpec
-from tools.support.cursor import PROCESS_CURSOR
+from tools.support.cursor import PageCursor
 from tools.support.field_names import issue_row, resolve_fields, table
 from tools.support.jql_warnings import MAX_JQL, JqlWarning, lint_warnings, warning_lines
 
@@ -71,9 +71,11 @@ async def handle(ctx: ToolContext, params: Params) -> Result:
         max_fields=ctx.settings.jira_max_fields,
         source=ctx.gateway.meta,
     )
+    # The gateway's key: this process's own, or the replicas' one key in Redis.
+    cursor = PageCursor(ctx.gateway.cursor_key)
     jira_token = None
     if params.page_token:
-        jira_token = PROCESS_CURSOR.unwrap(params.page_token, query.text, selection.ids)
+        jira_token = cursor.unwrap(params.page_token, query.text, selection.ids)
     page = await ctx.gateway.search_page(
         query, fields=selection.ids, max_results=params.limit, next_page_token=jira_token
     )
@@ -82,7 +84,7 @@ async def handle(ctx: ToolContext, params: Params) -> Result:
     total = await ctx.gateway.approximate_count(query) if count else None
     next_token = None
     if page.next_page_token is not None:
-        next_token = PROCESS_CURSOR.wrap(page.next_page_token, page.jql, selection.ids)
+        next_token = cursor.wrap(page.next_page_token, page.jql, selection.ids)
     return Result(
         issues=[issue_row(issue, selection, ctx.settings.jira_text_limit) for issue in page.issues],
         next_page_token=next_token,

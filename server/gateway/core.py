@@ -22,7 +22,7 @@ from server.gateway.error_mapping import (
 )
 from server.gateway.error_mapping import stacked_encoding as stacked_encoding_error
 from server.gateway.guard import Outbound, ScopeGuard
-from server.gateway.limiter import RateLimiter
+from server.gateway.limiter import Limiter
 from server.gateway.redirects import MAX_REDIRECTS, redirect_request
 from server.gateway.retry import RETRY_STATUSES, Backoff, is_safe_to_repeat
 from server.gateway.routes import Route
@@ -108,7 +108,7 @@ class JiraHttp:
     def __init__(
         self,
         make_client: Callable[[], httpx.AsyncClient],
-        limiter: RateLimiter,
+        limiter: Limiter,
         clock: Clock,
         *,
         timeout: float,

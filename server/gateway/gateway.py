@@ -1,7 +1,8 @@
 """JiraGateway: the typed Jira calls every tool goes through.
 
 One instance per process owns the pooled HTTP client and the shared rate limiter
-(``JiraGateway.open`` is an async context manager the server lifespan enters once).
+(``JiraGateway.open`` is an async context manager the server lifespan enters once); with
+REDIS_URL the limiter and the page-cursor key are shared by the replicas (``sharing``).
 Scope is not checked here: every request these methods send passes the scope guard
 (``server.gateway.guard``) inside ``JiraHttp.request``, and so does every answer.
 """
@@ -9,6 +10,7 @@ Scope is not checked here: every request these methods send passes the scope gua
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -26,10 +28,10 @@ from server.gateway.catalogue import CatalogueCache
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
 from server.gateway.issues import IssuesApi
-from server.gateway.limiter import RateLimiter
 from server.gateway.meta import MetaApi
 from server.gateway.retry import Backoff
 from server.gateway.scope import ProjectScope, ScopedQuery, make_scoped_query
+from server.gateway.sharing import HealthProblem, Sharing, sharing
 
 if TYPE_CHECKING:
     import httpx
@@ -69,9 +71,14 @@ class BulkResult:
 class JiraGateway:
     """Typed Jira calls through one rate-limited, retrying, scope-checking HTTP client."""
 
-    def __init__(self, settings: Settings, http: JiraHttp) -> None:
+    def __init__(self, settings: Settings, http: JiraHttp, shared: Sharing | None = None) -> None:
         self.settings = settings
         self.http = http
+        shared = shared or Sharing(http.limiter, secrets.token_bytes(32))
+        # Signs the page tokens search_jql hands out (shared by the replicas with REDIS_URL).
+        self.cursor_key = shared.cursor_key
+        # Why /healthz should say "degraded" (Redis lost), or None.
+        self.health_problem: HealthProblem = shared.health_problem
         self.scope = ProjectScope(settings.jira_projects)
         self.meta = MetaApi(http, settings.jira_deployment)
         self.agile = AgileApi(http, self.scope)
@@ -95,12 +102,6 @@ class JiraGateway:
     ) -> AsyncIterator[JiraGateway]:
         """Open the process's gateway; ``asgi_app`` serves Jira in-process (the sandbox)."""
         clock = clock or SystemClock()
-        limiter = RateLimiter(
-            settings.jira_rate_limit,
-            settings.jira_rate_burst,
-            settings.jira_max_concurrency,
-            clock,
-        )
 
         def make_client() -> httpx.AsyncClient:
             # Imported on first use, so that starting the server does not load httpx.
@@ -109,21 +110,22 @@ class JiraGateway:
             used = asgi_transport(asgi_app) if asgi_app is not None else transport
             return build_client(settings, transport=used)
 
-        http = JiraHttp(
-            make_client,
-            limiter,
-            clock,
-            timeout=settings.jira_timeout,
-            max_retries=settings.jira_max_retries,
-            backoff=backoff,
-            secrets=settings.secret_forms(),
-            scope=ProjectScope(settings.jira_projects),
-            max_response_bytes=settings.jira_max_response_bytes,
-        )
-        try:
-            yield cls(settings, http)
-        finally:
-            await http.aclose()
+        async with sharing(settings, clock) as shared:
+            http = JiraHttp(
+                make_client,
+                shared.limiter,
+                clock,
+                timeout=settings.jira_timeout,
+                max_retries=settings.jira_max_retries,
+                backoff=backoff,
+                secrets=settings.secret_forms(),
+                scope=ProjectScope(settings.jira_projects),
+                max_response_bytes=settings.jira_max_response_bytes,
+            )
+            try:
+                yield cls(settings, http, shared)
+            finally:
+                await http.aclose()
 
     # -- search -------------------------------------------------------------------------
 

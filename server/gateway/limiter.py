@@ -20,11 +20,13 @@ down, it yields to other clients of the same credential.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 import anyio
 
+from server.config import Settings
 from server.gateway.clock import Clock
 
 # Jira's request-rate windows are one second wide ("Rate limiting": jira-burst-based).
@@ -41,6 +43,44 @@ class LimiterStats:
     in_flight: int = 0
     max_in_flight: int = 0
     waited: float = 0.0
+
+
+class Limiter(Protocol):
+    """What the request loop needs of a limiter: this process's own (``RateLimiter``) or the
+    one the replicas share through Redis (``server.gateway.shared_limiter``)."""
+
+    def slot(self, *, write_to_issue: str | None = None) -> AbstractAsyncContextManager[float]:
+        """Hold one request slot; yields the seconds this caller waited for it."""
+        ...
+
+    def pause_all(self, seconds: float) -> None:
+        """Hold every caller for ``seconds`` from now."""
+        ...
+
+    def delay_issue_writes(self, issue: str, seconds: float) -> None:
+        """Hold later writes to ``issue`` only."""
+        ...
+
+    def observe_remaining(
+        self, limit: float | None, remaining: float | None, reset_in: float | None
+    ) -> None:
+        """Follow what Jira reports of its limits."""
+        ...
+
+
+def slowdown(limit: float | None, remaining: float | None, reset_in: float | None) -> float:
+    """Seconds to pause everyone when Jira reports little left (0: no need), before a 429."""
+    if limit is None or remaining is None or limit <= 0:
+        return 0.0
+    low_water = max(1.0, 0.1 * limit)
+    if remaining >= low_water:
+        return 0.0
+    if reset_in is not None and reset_in > 0:
+        # Spread what is left over the rest of the window.
+        wait = reset_in / (remaining + 1)
+    else:
+        wait = (low_water - remaining) * _WINDOW / limit
+    return min(wait, _MAX_SLOWDOWN)
 
 
 class RateLimiter:
@@ -85,6 +125,12 @@ class RateLimiter:
             finally:
                 self._unconfirmed -= 1
 
+    def drain(self) -> None:
+        """Empty the bucket: the budget was just spent elsewhere (by replicas that shared it),
+        so this limiter starts at its rate, not with a burst."""
+        self._refill()
+        self._tokens = min(self._tokens, 0.0)
+
     def pause_all(self, seconds: float) -> None:
         """Hold every caller for ``seconds`` from now (a Retry-After, a quota reset)."""
         self._paused_until = max(self._paused_until, self.clock.monotonic() + seconds)
@@ -106,17 +152,9 @@ class RateLimiter:
         """
         if remaining is not None:
             self._follow_headroom(remaining)
-        if limit is None or remaining is None or limit <= 0:
-            return
-        low_water = max(1.0, 0.1 * limit)
-        if remaining >= low_water:
-            return
-        if reset_in is not None and reset_in > 0:
-            # Spread what is left over the rest of the window.
-            wait = reset_in / (remaining + 1)
-        else:
-            wait = (low_water - remaining) * _WINDOW / limit
-        self.pause_all(min(wait, _MAX_SLOWDOWN))
+        wait = slowdown(limit, remaining, reset_in)
+        if wait > 0:
+            self.pause_all(wait)
 
     def _follow_headroom(self, remaining: float) -> None:
         # Other callers holding tokens may have sent requests Jira has not counted yet:
@@ -148,3 +186,15 @@ class RateLimiter:
     async def _wait_until(self, deadline: float) -> None:
         while (now := self.clock.monotonic()) < deadline:
             await self.clock.sleep(deadline - now)
+
+
+def own_share(settings: Settings, clock: Clock) -> RateLimiter:
+    """This process's limiter without Redis: its share of the budget, JIRA_RATE_LIMIT /
+    JIRA_REPLICAS (the whole budget for the one process of a laptop)."""
+    replicas = settings.jira_replicas
+    return RateLimiter(
+        settings.jira_rate_limit / replicas,
+        max(1, settings.jira_rate_burst // replicas),
+        max(1, settings.jira_max_concurrency // replicas),
+        clock,
+    )

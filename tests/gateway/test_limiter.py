@@ -11,6 +11,7 @@ from sandbox.app import create_app
 from sandbox.config import DEMO_EMAIL, DEMO_TOKEN, SandboxConfig
 from server.config import Settings
 from server.gateway import JiraGateway, RateLimiter
+from server.gateway.limiter import own_share
 from tests.gateway.conftest import JIRA, GatewayFactory, make_settings
 from tests.gateway.fakes import FakeClock
 
@@ -222,3 +223,16 @@ async def test_gateway_concurrency_cap_at_the_http_boundary(clock: FakeClock) ->
                 group.start_soon(gateway.search_page, "project = PROJ")
         assert gateway.http.log.total == 200
     assert 1 < most <= 4
+
+
+async def test_replicas_without_redis_each_take_their_share(clock: FakeClock) -> None:
+    """JIRA_REPLICAS=2 without REDIS_URL: each process sends at half JIRA_RATE_LIMIT, so the
+    two together keep to it (5 calls after the burst of 2 take 1 s at 5/s, not 0.5 s)."""
+    settings = make_settings(jira_replicas=2, jira_rate_limit=10, jira_rate_burst=4)
+    limiter = own_share(settings, clock)
+    assert limiter.rate == 5
+    start = clock.monotonic()
+    for _ in range(7):
+        async with limiter.slot():
+            pass
+    assert clock.monotonic() - start == pytest.approx(1.0)

@@ -226,3 +226,21 @@ async def test_counters_total_requests_and_429s() -> None:
     counters = config.counters
     assert (counters.requests, counters.throttled_burst, counters.throttled_per_issue) == (5, 2, 1)
     assert counters.throttled == 3
+
+
+@pytest.mark.anyio
+async def test_busiest_second_counts_admitted_requests_in_any_one_second() -> None:
+    """busiest_second is the most requests the bucket let through within one second; refused
+    ones and requests a second apart do not add up."""
+    clock = FakeClock()
+    config = limited(clock, rate_limit=10.0, burst=4)
+    async with client(config) as http:
+        for _ in range(6):  # 4 pass, 2 are refused
+            await http.get("/rest/api/3/myself")
+        clock.now += 0.5
+        for _ in range(5):  # the bucket is full again (4): 4 more pass in the same second
+            await http.get("/rest/api/3/myself")
+        clock.now += 1.0
+        await http.get("/rest/api/3/myself")
+    assert config.counters.throttled_burst == 3
+    assert config.counters.busiest_second == 8

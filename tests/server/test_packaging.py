@@ -85,29 +85,36 @@ def _make_rules() -> dict[str, tuple[list[str], list[str]]]:
 
 
 def test_docker_installs_only_what_serving_needs() -> None:
-    """The image runs `make install`, which installs the package without its test extra."""
+    """The image runs `make install-team`: the package and Redis's client, no test extra;
+    `make run` installs only the package."""
     parser = _dockerfile()
     runs = [i["value"] for i in parser.structure if i["instruction"] == "RUN"]
-    assert "make install" in runs
+    assert "make install-team" in runs
     rules = _make_rules()
     (stamp,) = rules["install"][0]
-    installs = " ".join(rules[stamp][1])
+    (team_stamp,) = rules["install-team"][0]
+    installs = " ".join(rules[stamp][1] + rules[team_stamp][1])
     assert "pip install" in installs
-    assert "[test]" not in installs
+    assert "[team]" in installs
+    assert "test" not in installs
     assert rules["run"][0] == [stamp]
     copied = " ".join(i["value"] for i in parser.structure if i["instruction"] == "COPY")
     assert "tests" not in copied.split()
 
 
 def test_make_test_installs_the_test_tooling() -> None:
-    """Every checking target needs the test extra; CI runs `make test`."""
+    """Every checking target needs the test and team extras (the Redis code is checked too);
+    CI installs redis-server, requires the Redis tests, and runs `make test`."""
     rules = _make_rules()
     for target in ("lint", "types", "unit", "conformance"):
         (stamp,) = rules[target][0]
-        assert "[test]" in " ".join(rules[stamp][1]), target
+        assert ".[test,team]" in " ".join(rules[stamp][1]), target
     assert rules["test"][0] == ["check", "unit", "conformance"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+    assert "apt-get install" in ci
+    assert "redis-server" in ci
+    assert "export REQUIRE_REDIS=1" in ci
 
 
 def test_docker_healthcheck_is_the_module_that_reads_the_serving_record() -> None:

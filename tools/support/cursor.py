@@ -3,8 +3,9 @@
 Jira's ``nextPageToken`` only says where the next page starts; replayed with another query it
 would page through something else, or through a query the scope never saw. So the agent never
 sees Jira's token alone: it is wrapped with a fingerprint of the scoped query and the fields,
-and signed with a key that lives only as long as this process. A token replayed with another
-query or other fields, edited, or kept across a restart is refused before anything is sent.
+and signed with the gateway's key (``JiraGateway.cursor_key``): one per process, or with
+REDIS_URL one for every replica, kept in Redis across restarts. A token replayed with another
+query or other fields, edited, or signed with another key is refused before anything is sent.
 """
 
 from __future__ import annotations
@@ -81,7 +82,3 @@ def _b64(raw: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-# One key per process: tokens die with the server, which is what "opaque" promises.
-PROCESS_CURSOR: Final = PageCursor()
