@@ -149,7 +149,8 @@ def lean_schema(schema: Any, *, output: bool, root: bool = True) -> Any:
     given" (null), ``"additionalProperties": true`` (JSON Schema's default), and
     ``anyOf [T, null]`` written as ``type: [T, "null"]``. In input schemas, text caps of
     GUARD_LENGTH or more: they guard the server against megabytes, no real value comes near
-    them, and a value that does is refused with a sentence naming the cap. In output schemas
+    them, and a value that does is refused with a sentence naming the cap; and patterns, which
+    the server checks with errors in words. In output schemas string formats, and
     also the model docstrings, ``required`` and defaults (a result always carries every key:
     pydantic dumps them all), and ``"type": "object"`` beside ``properties`` below the root.
     """
@@ -165,6 +166,12 @@ def lean_schema(schema: Any, *, output: bool, root: bool = True) -> Any:
             continue
         if not output and key == "maxLength" and value >= GUARD_LENGTH:
             continue
+        if not output and key == "pattern" and isinstance(value, str):
+            # Key and project patterns are checked by the server, which names the wrong value
+            # in words ("an issue key like PROJ-123"); a regex costs every listing ~20 tokens.
+            continue
+        if output and key == "format":
+            continue  # the text says what a value is; "date-time" adds nothing to a string
         if key == "additionalProperties" and value is True:
             continue
         if output and is_model and key in ("description", "required"):
