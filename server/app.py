@@ -105,8 +105,10 @@ class GatewayServer(MCPServer):
                     "input_schema": with_item_limits(
                         lean_schema(tool.input_schema, output=False), self.item_limits
                     ),
-                    "output_schema": lean_schema(
-                        inline_refs(tool.output_schema, tool.output_schema), output=True
+                    "output_schema": outline(
+                        lean_schema(
+                            inline_refs(tool.output_schema, tool.output_schema), output=True
+                        )
                     ),
                 }
             )
@@ -185,6 +187,34 @@ def lean_schema(schema: Any, *, output: bool, root: bool = True) -> Any:
         else:
             stripped[key] = lean_schema(value, output=output, root=False)
     return stripped
+
+
+def outline(schema: Any) -> Any:
+    """An output schema to one level: each top-level key with its type (and enum), nested
+    objects and list items as their type only; what a key means is said in the text.
+
+    The structured content still carries everything and still conforms; tools/list is paid
+    for in every conversation, and the nested shapes are read from the answers themselves.
+    """
+    if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+        return schema
+    return {**schema, "properties": {k: _outline_part(v) for k, v in schema["properties"].items()}}
+
+
+def _outline_part(schema: Any) -> Any:
+    if not isinstance(schema, dict):
+        return schema
+    kept = {k: v for k, v in schema.items() if k in ("type", "enum")}
+    if "properties" in schema or "additionalProperties" in schema:
+        kept.setdefault("type", "object")
+    items = schema.get("items")
+    if isinstance(items, dict):
+        kept["items"] = (
+            {"type": items.get("type", "object")}
+            if "type" in items or ("properties" in items)
+            else {}
+        )
+    return kept
 
 
 def _means_not_given(value: Any) -> bool:
