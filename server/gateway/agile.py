@@ -36,9 +36,14 @@ class AgileApi:
         self.scope = scope
         self._configs: dict[int, tuple[float, BoardConfig]] = {}
 
-    async def boards(self, project: str, board_type: str | None = None) -> list[dict[str, Any]]:
-        """Boards of ``project`` (scrum or kanban when ``board_type`` is given)."""
-        params: dict[str, str | int] = {"projectKeyOrId": project, "maxResults": LIST_PAGE}
+    async def boards(
+        self, project: str | None, board_type: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Boards of ``project`` (every board in scope for None; scrum or kanban when
+        ``board_type`` is given)."""
+        params: dict[str, str | int] = {"maxResults": LIST_PAGE}
+        if project:
+            params["projectKeyOrId"] = project
         if board_type:
             params["type"] = board_type
         data = await self.http.request("GET", f"{AGILE}/board", params=params)
