@@ -30,7 +30,9 @@ def instructions(settings: Settings, offered: Iterable[str]) -> str:
     """The instructions for ``settings`` naming only the ``offered`` tools."""
     tools = set(offered)
     if settings.jira_projects:
-        where = f"Allowed projects: {', '.join(settings.jira_projects)} (nothing else is reachable)."
+        where = (
+            f"Allowed projects: {', '.join(settings.jira_projects)} (nothing else is reachable)."
+        )
     else:
         where = "Every project the account can see is allowed."
     lines = [f"Jira through a scoped gateway. {where}"]

@@ -76,6 +76,7 @@ CALLS: dict[str, Call] = {
         "SHOP-1", "notes.txt", b"x", "text/plain"
     ),
     "agile.boards": lambda g: g.agile.boards("SHOP"),
+    "agile.known_boards": lambda g: g.agile.known_boards(None),
     "agile.board": lambda g: g.agile.board(1),
     "agile.board_config": lambda g: g.agile.board_config(1),
     "agile.sprints": lambda g: g.agile.sprints(1, "active,closed"),
