@@ -5,7 +5,8 @@ me) come from the gateway's cached lists, the same ones the JQL name checks and 
 tools read, so a warm cache answers without a request. Users, boards and sprints are read
 when asked (users by search; sprints through the board list). The scope is the gateway's:
 with JIRA_PROJECTS set its guard has already dropped other projects, their boards and
-sprints, and the statuses and issue types of their team-managed setups.
+sprints. Issue types and statuses are then those of the allowed projects (each project's
+creatable types and workflow statuses), so none that exists only elsewhere is listed.
 """
 
 from __future__ import annotations
@@ -115,13 +116,31 @@ async def _projects(ctx: ToolContext, project: str | None, query: str) -> list[I
 
 
 async def _issue_types(ctx: ToolContext, project: str | None, query: str) -> list[Item]:
+    """A project's creatable types (the create tools' cached list); with a scope and no
+    project, those of every allowed project; else the site's list."""
     meta = ctx.gateway.meta
-    if project is not None:
-        found = await meta.createmeta_issuetypes(project)  # the create tools' cached list
-    else:
-        await meta.projects()  # first: the guard needs project ids to judge team-managed types
+    if project is None and not ctx.gateway.scope.enabled:
         found = await meta.issuetypes()
-    return [_item(t, type=_level(t), project=_owner(t)) for t in found]
+    else:
+        found = []
+        for key in await _keys(ctx, project):
+            found += await meta.createmeta_issuetypes(key)
+    return _unique([_item(t, type=_level(t), project=_owner(t)) for t in found])
+
+
+async def _keys(ctx: ToolContext, project: str | None) -> list[str]:
+    """The project named, or every project in scope."""
+    if project is not None:
+        return [project]
+    return [str(p.get("key")) for p in await ctx.gateway.meta.projects()]
+
+
+def _unique(items: list[Item]) -> list[Item]:
+    """Each id once, in the order first seen."""
+    seen: dict[str, Item] = {}
+    for item in items:
+        seen.setdefault(item["id"], item)
+    return list(seen.values())
 
 
 def _level(issue_type: Mapping[str, Any]) -> str:
@@ -140,19 +159,26 @@ def _owner(item: Mapping[str, Any]) -> str | None:
 
 
 async def _statuses(ctx: ToolContext, project: str | None, query: str) -> list[Item]:
+    """The statuses a project's workflows use (with a scope and no project: those of every
+    allowed project); with neither, the site's list, which the JQL name checks share."""
     meta = ctx.gateway.meta
-    known = await meta.projects()  # first: the guard needs project ids (as for issue types)
-    ids = {str(p.get("id")): str(p.get("key")) for p in known}
-    items = []
-    for status in await meta.statuses():
-        category = status.get("statusCategory")
-        owner = _owner(status)
-        owner = ids.get(owner or "", owner)
-        if project is not None and owner not in (None, project):
-            continue  # another team-managed project's own status
-        name = category.get("name") if isinstance(category, Mapping) else None
-        items.append(_item(status, category=name, project=owner))
-    return items
+    if project is None and not ctx.gateway.scope.enabled:
+        found = await meta.statuses()
+    else:
+        found = []
+        for key in await _keys(ctx, project):
+            for issue_type in await meta.project_statuses(key):
+                listed = issue_type.get("statuses")
+                found += (
+                    [s for s in listed if isinstance(s, dict)] if isinstance(listed, list) else []
+                )
+    return _unique([_status(s) for s in found])
+
+
+def _status(status: Mapping[str, Any]) -> Item:
+    category = status.get("statusCategory")
+    name = category.get("name") if isinstance(category, Mapping) else None
+    return _item(status, category=name, project=_owner(status))
 
 
 async def _priorities(ctx: ToolContext, project: str | None, query: str) -> list[Item]:

@@ -123,6 +123,11 @@ class MetaApi:
         """The site's resolutions (``GET /resolution``), cached for FIELD_TTL."""
         return await self._cached_list("/rest/api/3/resolution")
 
+    async def project_statuses(self, project: str) -> list[dict[str, Any]]:
+        """The statuses ``project``'s workflows use, by issue type
+        (``GET /project/{key}/statuses``), cached for FIELD_TTL."""
+        return await self._cached_list(f"/rest/api/3/project/{project}/statuses")
+
     async def _cached_list(self, path: str) -> list[dict[str, Any]]:
         now = self.http.clock.monotonic()
         hit = self._lists.get(path)

@@ -70,6 +70,7 @@ CALLS: dict[str, Call] = {
     "meta.resolutions": lambda g: g.meta.resolutions(),
     "meta.project": lambda g: g.meta.project("SHOP"),
     "meta.projects": lambda g: g.meta.projects(),
+    "meta.project_statuses": lambda g: g.meta.project_statuses("SHOP"),
     "attachments.listed": lambda g: g.attachments.listed("SHOP-1"),
     "attachments.content": _listed_then_content,
     "attachments.upload_once": lambda g: g.attachments.upload_once(

@@ -221,3 +221,21 @@ async def test_a_warm_cache_answers_metadata_without_requests() -> None:
     assert sent["users"] == ["GET /rest/api/3/user/search"]
     assert sent["boards"] == ["GET /rest/agile/1.0/board"]
     assert sent["sprints"] == ["GET /rest/agile/1.0/board/1/sprint"]
+
+
+async def test_a_projects_statuses_and_types_come_from_that_project() -> None:
+    """statuses and issue_types of a project read its workflow statuses and create types
+    (each once), not the whole site's lists."""
+    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None)))
+    server = build_server(tool_settings(), jira_app=recorder)
+    async with Client(server, raise_exceptions=False) as client:
+        statuses = await client.call_tool("lookup", {"kind": "statuses", "project": "SHOP"})
+        types = await client.call_tool("lookup", {"kind": "issue_types", "project": "SHOP"})
+    site = site_of(recorder)
+    assert names(statuses) == [s.name for s in site.data.statuses]
+    assert names(types) == [t.name for t in site.data.issuetypes]
+    assert recorder.requests == [
+        "GET /rest/api/3/project",
+        "GET /rest/api/3/project/SHOP/statuses",
+        "GET /rest/api/3/issue/createmeta/SHOP/issuetypes",
+    ]
