@@ -50,7 +50,7 @@ async def test_an_unscoped_server_allows_every_visible_project(recorder: Request
     text = await instructions_for(recorder)
     assert "Every project the account can see is allowed." in text
     assert "Read-only" not in text
-    for family in ("Search and read:", "Write:", "Sprints:", "Attachments:", "lookup"):
+    for family in ("Search, read:", "Write (", "Sprints:", "Attachments:", "lookup"):
         assert family in text
 
 
@@ -67,9 +67,18 @@ async def test_the_instructions_stay_short(recorder: RequestRecorder, *, read_on
     """Under 120 o200k tokens, with a long scope and an email named too."""
     text = await instructions_for(
         recorder,
-        jira_projects="SHOP,OPS,PLATFORM,MOBILE",
+        jira_projects=",".join(f"PROJECT{n}" for n in range(40)),
         jira_read_only=read_only,
         jira_email="someone.with.a.long.name@example.com",
         jira_api_token="token-value-for-the-test",
     )
     assert len(ENCODING.encode(text)) < MAX_TOKENS
+
+
+async def test_a_long_scope_names_the_first_projects_and_counts_the_rest(
+    recorder: RequestRecorder,
+) -> None:
+    """Forty allowed projects: five are named and the others counted."""
+    keys = [f"P{n}" for n in range(40)]
+    text = await instructions_for(recorder, jira_projects=",".join(keys))
+    assert "Allowed projects: P0, P1, P2, P3, P4 and 35 more" in text
