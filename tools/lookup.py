@@ -317,7 +317,7 @@ def render(result: Result) -> str:
 
 SPEC = ToolSpec(
     name="lookup",
-    title="Lookup",
+    title="Look up names and ids",
     description="Find the names and ids of Jira objects.",
     params=Params,
     result=Result,
