@@ -53,6 +53,20 @@ FIVE_FIELDS = {
     "due_date": "2026-12-24",
     "description": "## Goal\n\nOne page, **no** surprises.",
 }
+LOOKUP_KINDS = (
+    "projects",
+    "issue_types",
+    "statuses",
+    "priorities",
+    "resolutions",
+    "fields",
+    "link_types",
+    "me",
+    "users",
+    "boards",
+    "sprints",
+)
+LIVE_KINDS = frozenset({"users", "boards", "sprints"})  # read when asked (1 request)
 SEARCH_TOKENS_PER_ISSUE = 30
 BULK_TOKENS_PER_ISSUE = 32
 SPRINT_TEXT_LIMIT = 2048
@@ -262,6 +276,14 @@ def update_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
     ) == 1
 
 
+def lookup_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    """A warm cache: metadata kinds send nothing; users, boards and sprints one request."""
+    data = result.structured_content or {}
+    row.notes.append(f"{len(data.get('items', []))} items, truncated={data.get('truncated')}")
+    wanted = 1 if data.get("kind") in LIVE_KINDS else 0
+    return f"{wanted} upstream (warm)", len(row.requests) == wanted
+
+
 def no_target(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return "-", True
 
@@ -361,6 +383,7 @@ async def run(bench: Bench, site: Site) -> None:
         {"jql": "project = SHOP AND status = Done", "remote": True},
         no_target,
     )
+    await lookups(bench)
     await bench.call(
         "get_attachment PNG screenshot",
         "get_attachment",
@@ -379,6 +402,14 @@ async def run(bench: Bench, site: Site) -> None:
         {"key": "SHOP-2", "filename": "bench.txt", "text": "benchmark line\n" * 140},
         upload_check,
     )
+
+
+async def lookups(bench: Bench) -> None:
+    """Each kind of lookup on a warm cache (the first call of each fills it, unmeasured)."""
+    for kind in LOOKUP_KINDS:
+        arguments = {"kind": kind, "query": "a"} if kind == "users" else {"kind": kind}
+        await bench.client.call_tool("lookup", arguments)
+        await bench.call(f"lookup {kind} (warm cache)", "lookup", arguments, lookup_check)
 
 
 def print_table(rows: list[Row]) -> None:

@@ -33,6 +33,7 @@ from server.config import Settings
 from server.errors import JiraError
 from server.gateway import Clock, JiraGateway, tool_call
 from server.gateway.audit import calling
+from server.guide import instructions
 from server.logging import get_logger
 from server.redact import Redactor
 from tools import ToolContext, ToolInputError, ToolSpec, selected_tools
@@ -42,12 +43,6 @@ if TYPE_CHECKING:
 
 SERVER_NAME = "jira-mcp-gateway"
 GUARD_LENGTH = 1000  # maxLength from here up is a guard, not advertised (see lean_schema)
-INSTRUCTIONS = (
-    "Jira through a scoped, rate-limited gateway. Search with search_jql (JQL is checked and "
-    "scoped for you; use validate_jql to debug a query), read many issues at once with "
-    "bulk_fetch, and write with create_issue and transition (both support dry_run). Results "
-    "are compact tables; ask for more fields only when you need them."
-)
 
 
 def server_version() -> str:
@@ -263,10 +258,11 @@ def build_server(
             mcp.health_problem = gateway.health_problem
             yield AppState(gateway=gateway, settings=settings, metrics=metrics)
 
+    offered = selected_tools(settings)
     mcp = GatewayServer(
         SERVER_NAME,
         title="Jira MCP gateway",
-        instructions=INSTRUCTIONS,
+        instructions=instructions(settings, (spec.name for spec in offered)),
         version=server_version(),
         lifespan=lifespan,
     )
@@ -276,7 +272,7 @@ def build_server(
     mcp.parameters = {}
     mcp.models = {}
     mcp.item_limits = {"fields": settings.jira_max_fields}
-    for spec in selected_tools(settings):
+    for spec in offered:
         mcp.parameters[spec.name] = tuple(spec.params.model_fields)
         mcp.models[spec.name] = spec.params
         mcp.add_tool(

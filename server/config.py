@@ -27,6 +27,7 @@ TOOL_NAMES = (
     "transition",
     "sprint_progress",
     "validate_jql",
+    "lookup",
     "get_issue",
     "add_comment",
     "update_issue",

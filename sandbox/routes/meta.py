@@ -118,6 +118,26 @@ async def project(request: Request) -> Response:
     return ok(shapes.project(v, _project(v, request.path_params["key"])))
 
 
+async def project_statuses(request: Request) -> Response:
+    """GET /rest/api/3/project/{idOrKey}/statuses: each issue type of the project with the
+    statuses of its workflow (one workflow serves every issue type and project here)."""
+    v = view(request)
+    _project(v, request.path_params["key"])
+    statuses = [shapes.status(v, s) for s in v.site.data.statuses]
+    return ok(
+        [
+            {
+                "self": v.api(f"issuetype/{t.id}"),
+                "id": t.id,
+                "name": t.name,
+                "subtask": t.subtask,
+                "statuses": statuses,
+            }
+            for t in v.site.data.issuetypes
+        ]
+    )
+
+
 async def component(request: Request) -> Response:
     """GET /rest/api/3/component/{id}: a component with the project it belongs to."""
     v = view(request)
@@ -331,6 +351,7 @@ ROUTES = [
     Route("/rest/api/3/project/search", project_search, methods=["GET"]),
     Route("/rest/api/3/project/{key}", project, methods=["GET"]),
     Route("/rest/api/3/project/{key}/role", project_roles, methods=["GET"]),
+    Route("/rest/api/3/project/{key}/statuses", project_statuses, methods=["GET"]),
     Route("/rest/api/3/component/{id}", component, methods=["GET"]),
     Route("/rest/api/3/version/{id}", version, methods=["GET"]),
     Route("/rest/api/3/issue/createmeta/{key}/issuetypes", createmeta_types, methods=["GET"]),

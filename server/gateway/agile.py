@@ -35,14 +35,33 @@ class AgileApi:
         self.http = http
         self.scope = scope
         self._configs: dict[int, tuple[float, BoardConfig]] = {}
+        self._board_lists: dict[
+            tuple[str | None, str | None], tuple[float, list[dict[str, Any]]]
+        ] = {}
 
-    async def boards(self, project: str, board_type: str | None = None) -> list[dict[str, Any]]:
-        """Boards of ``project`` (scrum or kanban when ``board_type`` is given)."""
-        params: dict[str, str | int] = {"projectKeyOrId": project, "maxResults": LIST_PAGE}
+    async def boards(
+        self, project: str | None, board_type: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Boards of ``project`` (every board in scope for None; scrum or kanban when
+        ``board_type`` is given)."""
+        params: dict[str, str | int] = {"maxResults": LIST_PAGE}
+        if project:
+            params["projectKeyOrId"] = project
         if board_type:
             params["type"] = board_type
         data = await self.http.request("GET", f"{AGILE}/board", params=params)
-        return _values(data)[:LIST_PAGE]  # never more than asked
+        boards = _values(data)[:LIST_PAGE]  # never more than asked
+        self._board_lists[(project, board_type)] = (self.http.clock.monotonic(), boards)
+        return boards
+
+    async def known_boards(self, project: str | None) -> list[dict[str, Any]]:
+        """Boards of ``project`` as last read, if within CONFIG_TTL, else read now: a board
+        list changes as rarely as a board's configuration. The guard filtered the list when
+        it was read, and it checks each board again before anything of the board is read."""
+        hit = self._board_lists.get((project, None))
+        if hit is not None and self.http.clock.monotonic() - hit[0] < CONFIG_TTL:
+            return hit[1]
+        return await self.boards(project)
 
     async def board(self, board_id: int) -> dict[str, Any]:
         """One board."""

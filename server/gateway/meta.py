@@ -22,6 +22,7 @@ class MetaApi:
         self._createmeta: dict[tuple[str, str], tuple[float, Json]] = {}
         self._projects: tuple[float, list[dict[str, Any]]] | None = None
         self._lists: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+        self._myself: tuple[float, dict[str, Any]] | None = None
 
     async def server_info(self) -> dict[str, Any]:
         """``GET /rest/api/2/serverInfo`` (v2 exists on Cloud and Data Center alike)."""
@@ -41,11 +42,15 @@ class MetaApi:
         return self._deployment
 
     async def myself(self) -> dict[str, Any]:
-        """The account the credentials belong to."""
-        data = await self.http.request("GET", "/rest/api/3/myself")
-        if not isinstance(data, dict):
-            raise InvalidResponse("Jira's myself answer was not an object.")
-        return data
+        """The account the credentials belong to, cached for FIELD_TTL (it never changes
+        for one set of credentials; a renamed display name waits at most that)."""
+        now = self.http.clock.monotonic()
+        if self._myself is None or now - self._myself[0] >= FIELD_TTL:
+            data = await self.http.request("GET", "/rest/api/3/myself")
+            if not isinstance(data, dict):
+                raise InvalidResponse("Jira's myself answer was not an object.")
+            self._myself = (now, data)
+        return self._myself[1]
 
     async def my_groups(self) -> list[str]:
         """The names of the groups the account belongs to (``/myself?expand=groups``)."""
@@ -117,6 +122,11 @@ class MetaApi:
     async def resolutions(self) -> list[dict[str, Any]]:
         """The site's resolutions (``GET /resolution``), cached for FIELD_TTL."""
         return await self._cached_list("/rest/api/3/resolution")
+
+    async def project_statuses(self, project: str) -> list[dict[str, Any]]:
+        """The statuses ``project``'s workflows use, by issue type
+        (``GET /project/{key}/statuses``), cached for FIELD_TTL."""
+        return await self._cached_list(f"/rest/api/3/project/{project}/statuses")
 
     async def _cached_list(self, path: str) -> list[dict[str, Any]]:
         now = self.http.clock.monotonic()

@@ -36,7 +36,7 @@ class Kind(StrEnum):
     SPRINT = "sprint"  # /sprint/{id}
     SPRINT_PART = "sprint_part"  # /sprint/{id}/issue (read, or an Agile move into it)
     BACKLOG = "backlog"  # POST /backlog/issue (an Agile move out of sprints)
-    PROJECT_PART = "project_part"  # /project/{ref}/role
+    PROJECT_PART = "project_part"  # /project/{ref}/role, /project/{ref}/statuses
     ATTACHMENT = "attachment"  # /attachment/{id}, /attachment/content/{id}
 
 
@@ -67,7 +67,7 @@ _TABLE: tuple[tuple[frozenset[str], str, Kind], ...] = (
     (frozenset({"POST"}), rf"{_API}/jql/parse", Kind.PARSE),
     (_READ, rf"{_API}/project(?:/search)?", Kind.PROJECTS),
     (_READ, rf"{_API}/project/{_SEGMENT}", Kind.PROJECT),
-    (_READ, rf"{_API}/project/{_SEGMENT}/role", Kind.PROJECT_PART),
+    (_READ, rf"{_API}/project/{_SEGMENT}/(?:role|statuses)", Kind.PROJECT_PART),
     (_READ, rf"{_API}/(?:status|issuetype)", Kind.SCOPED_LIST),
     (
         _READ,

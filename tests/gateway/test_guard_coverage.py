@@ -70,12 +70,14 @@ CALLS: dict[str, Call] = {
     "meta.resolutions": lambda g: g.meta.resolutions(),
     "meta.project": lambda g: g.meta.project("SHOP"),
     "meta.projects": lambda g: g.meta.projects(),
+    "meta.project_statuses": lambda g: g.meta.project_statuses("SHOP"),
     "attachments.listed": lambda g: g.attachments.listed("SHOP-1"),
     "attachments.content": _listed_then_content,
     "attachments.upload_once": lambda g: g.attachments.upload_once(
         "SHOP-1", "notes.txt", b"x", "text/plain"
     ),
     "agile.boards": lambda g: g.agile.boards("SHOP"),
+    "agile.known_boards": lambda g: g.agile.known_boards(None),
     "agile.board": lambda g: g.agile.board(1),
     "agile.board_config": lambda g: g.agile.board_config(1),
     "agile.sprints": lambda g: g.agile.sprints(1, "active,closed"),

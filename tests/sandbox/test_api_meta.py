@@ -261,3 +261,22 @@ async def test_unknown_path_answers_in_jiras_error_shape() -> None:
         response = await client.get("/rest/api/3/nothing-here")
     assert response.status_code == 404
     assert set(response.json()) == {"errorMessages", "errors"}
+
+
+@pytest.mark.anyio
+async def test_project_statuses_group_the_workflow_by_issue_type() -> None:
+    """Each issue type of a project comes with its workflow's statuses; another is 404."""
+    async with sandbox() as client:
+        found = checked(
+            await client.get("/rest/api/3/project/SHOP/statuses"),
+            "/rest/api/3/project/{projectIdOrKey}/statuses",
+        )
+        missing = await client.get("/rest/api/3/project/NOPE/statuses")
+    assert [t["name"] for t in found] == ["Epic", "Story", "Task", "Bug", "Sub-task"]
+    assert [s["name"] for s in found[0]["statuses"]] == [
+        "To Do",
+        "In Progress",
+        "In Review",
+        "Done",
+    ]
+    assert missing.status_code == 404

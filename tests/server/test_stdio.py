@@ -14,6 +14,7 @@ CALLS: list[tuple[str, dict[str, object]]] = [
     ("search_jql", {"jql": "project = SHOP ORDER BY key ASC", "limit": 3}),
     ("bulk_fetch", {"keys": ["SHOP-1", "SHOP-2", "OPS-1"]}),
     ("validate_jql", {"jql": "project = SHOP AND status = Done"}),
+    ("lookup", {"kind": "sprints", "project": "SHOP"}),
     ("sprint_progress", {"project": "SHOP"}),
     ("create_issue", {"summary": "Filed over stdio", "project": "SHOP"}),
     ("transition", {"key": "SHOP-1", "to": "In Progress"}),

@@ -159,6 +159,18 @@ CASES = [
     case("validate_jql", {"jql": "key = {sec_key}", "remote": True}),
     case("validate_jql", {"jql": "project in (SEC, SHOP) AND parent = {sec_epic}", "remote": True}),
     case("validate_jql", {"jql": "sprint = 8 ORDER BY rank", "remote": True}),
+    # lookup: every kind, SEC named as the project (key, any case, name, id) or the query.
+    *(case("lookup", {"kind": kind}) for kind in ("projects", "issue_types", "statuses")),
+    *(case("lookup", {"kind": kind}) for kind in ("boards", "sprints", "link_types", "me")),
+    *(case("lookup", {"kind": kind}) for kind in ("priorities", "resolutions", "fields")),
+    case("lookup", {"kind": "users", "query": "a"}),
+    case("lookup", {"kind": "projects", "query": "sec"}),
+    case("lookup", {"kind": "sprints", "query": "SEC"}),
+    case("lookup", {"kind": "boards", "query": "SEC board"}),
+    case("lookup", {"kind": "sprints", "project": "SEC"}, must_fail=True),
+    case("lookup", {"kind": "boards", "project": "sec"}, must_fail=True),
+    case("lookup", {"kind": "issue_types", "project": "Security Incidents"}, must_fail=True),
+    case("lookup", {"kind": "statuses", "project": "{sec_project_id}"}, must_fail=True),
     # get_issue: keys, ids, the moved issue, a parent in SEC, links and history naming SEC.
     case("get_issue", {"key": "{sec_key}"}, must_fail=True),
     case("get_issue", {"key": "{sec_key_lower}", "comments": 100}, must_fail=True),

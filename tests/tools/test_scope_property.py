@@ -81,6 +81,7 @@ refs = st.tuples(
 )
 sprints = st.sampled_from([1, 5, 6, 7, 8, 99])
 boards = st.sampled_from([1, 2, 3, 77])
+LOOKUP_KINDS = ["projects", "issue_types", "statuses", "fields", "users", "boards", "sprints", "me"]
 projects = st.sampled_from(["SHOP", "SEC", "sec", "10002", "OPS"])
 JQL = [
     "key = {k}",
@@ -185,6 +186,13 @@ def add_attachment_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
     return {**args, "dry_run": draw(st.booleans())}
 
 
+def lookup_args(draw: st.DrawFn, picked: Picked) -> dict[str, Any]:
+    kind = draw(st.sampled_from(LOOKUP_KINDS))
+    project = picked.p if kind in ("issue_types", "statuses", "boards", "sprints") else None
+    query = draw(st.sampled_from([None, "sec", "SEC Sprint", "Security", "a"]))
+    return {"kind": kind, "project": draw(st.sampled_from([None, project])), "query": query}
+
+
 # The arguments of each tool's calls; every registered tool needs an entry (tested below).
 ARGUMENTS: dict[str, Callable[[st.DrawFn, Picked], dict[str, Any]]] = {
     "search_jql": search_jql_args,
@@ -199,6 +207,7 @@ ARGUMENTS: dict[str, Callable[[st.DrawFn, Picked], dict[str, Any]]] = {
     "link_issues": link_issues_args,
     "get_attachment": get_attachment_args,
     "add_attachment": add_attachment_args,
+    "lookup": lookup_args,
 }
 
 

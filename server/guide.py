@@ -1,0 +1,51 @@
+"""The server's MCP ``instructions``: where the model is and which tool does what.
+
+Built from the settings alone, so initialize never waits for Jira: the allowed projects, the
+account's email when the settings name it, read-only mode, and one line per family of the
+tools offered. The account's display name is not here: only /myself says it, and the
+instructions are sent before any request may be made (``lookup`` kind ``me`` answers it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+from server.config import Settings
+
+NAMED_PROJECTS: Final = 5  # more would outgrow the instructions; lookup lists them all
+WRITERS: Final = ("create_issue", "update_issue", "transition", "add_comment", "link_issues")
+FAMILIES: Final = (
+    ("Search, read", ("search_jql", "bulk_fetch", "get_issue", "validate_jql")),
+    ("Write (dry_run previews)", WRITERS),
+    ("Sprints", ("sprint_progress",)),
+    ("Attachments", ("get_attachment", "add_attachment")),
+    ("Names and ids (projects, users, sprints...)", ("lookup",)),
+)
+
+
+def instructions(settings: Settings, offered: Iterable[str]) -> str:
+    """The instructions for ``settings`` naming only the ``offered`` tools."""
+    tools = set(offered)
+    if settings.jira_projects:
+        where = f"Allowed projects: {_projects(settings.jira_projects)}."
+    else:
+        where = "Every project the account can see is allowed."
+    lines = [f"Jira via a scoped gateway. {where}"]
+    if settings.jira_email:
+        lines.append(f"Signed in as {settings.jira_email}.")
+    if settings.jira_read_only:
+        lines.append("Read-only mode: nothing can be written.")
+    for family, names in FAMILIES:
+        present = [name for name in names if name in tools]
+        if present:
+            lines.append(f"{family}: {', '.join(present)}.")
+    lines.append("Ask for extra fields only when needed.")
+    return "\n".join(lines)
+
+
+def _projects(keys: list[str]) -> str:
+    """The allowed keys, the first NAMED_PROJECTS of a long list and how many more."""
+    shown = ", ".join(keys[:NAMED_PROJECTS])
+    more = len(keys) - NAMED_PROJECTS
+    return f"{shown} and {more} more (lookup projects)" if more > 0 else shown
