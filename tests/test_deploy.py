@@ -92,9 +92,8 @@ def test_secrets_come_from_the_env_file_or_a_secret_never_from_plain_config() ->
     assert compose()["services"]["gateway"]["env_file"] == "gateway.env"
     assert {"JIRA_API_TOKEN", "MCP_AUTH_TOKEN"} <= set(env_example())
     assert not SECRETS & set(of_kind("ConfigMap", "jira-mcp-gateway")["data"])
-    container = of_kind("Deployment", "jira-mcp-gateway")["spec"]["template"]["spec"][
-        "containers"
-    ][0]
+    pod = of_kind("Deployment", "jira-mcp-gateway")["spec"]["template"]["spec"]
+    container = pod["containers"][0]
     sources = [next(iter(s)) for s in container["envFrom"]]
     assert sources == ["configMapRef", "secretRef"]
 
