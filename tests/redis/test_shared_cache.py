@@ -4,7 +4,10 @@ lost Redis leaves each replica its own cache; replicas with other scopes share n
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import io
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -12,6 +15,7 @@ import anyio
 import httpx
 import pytest
 import respx
+import structlog
 from mcp import Client
 from redis.asyncio import Redis
 
@@ -26,6 +30,7 @@ from server.gateway import JiraGateway
 from server.gateway.clock import Clock
 from server.gateway.shared_cache import SharedCache, cache_tag
 from server.gateway.shared_limiter import shared_limiter
+from server.logging import configure_logging
 from tests.gateway.fakes import FakeClock
 from tests.redis.redis_server import RedisServer
 
@@ -218,9 +223,25 @@ async def test_an_entry_expired_in_redis_is_read_again(redis_server: RedisServer
     assert third == []
 
 
-async def test_a_lost_redis_leaves_each_replica_its_own_cache(redis_server: RedisServer) -> None:
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """The log lines written during the test, the logging set-up restored after."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    stream = io.StringIO()
+    configure_logging("INFO", (), stream)
+    yield stream
+    structlog.reset_defaults()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+async def test_a_lost_redis_leaves_each_replica_its_own_cache(
+    redis_server: RedisServer, log_lines: io.StringIO
+) -> None:
     """Redis stopped: every call still works; the replica that had read the metadata uses
-    its own copies, and one that had not reads Jira once, then its own copies too."""
+    its own copies, and one that had not reads Jira once, then its own copies too. Each
+    replica logs the loss once, however many reads found Redis gone."""
     jira = recorded_sandbox()
     keys = stories(jira)
     server = build_server(settings_for(redis_server), jira_app=jira)
@@ -242,6 +263,8 @@ async def test_a_lost_redis_leaves_each_replica_its_own_cache(redis_server: Redi
     assert "GET /rest/api/3/field" in late_reads
     assert late_again == []
     assert "Redis unreachable" in health
+    events = [json.loads(line)["event"] for line in log_lines.getvalue().splitlines()]
+    assert events.count("redis_lost") == 2
 
 
 async def test_replicas_with_other_scopes_share_nothing(redis_server: RedisServer) -> None:
