@@ -19,7 +19,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, cast
 
 from server.config import Settings
 from server.gateway.clock import Clock
@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 T = TypeVar("T")
+
+# Part of every key: raise it when a cached value's shape changes, so that replicas of two
+# versions running side by side during a rollout never read each other's values.
+FORMAT: Final = "v1"
 
 
 class RedisLink(Protocol):
@@ -74,7 +78,7 @@ class SharedCache:
     def __init__(self, clock: Clock, link: RedisLink | None = None, namespace: str = "") -> None:
         self.clock = clock
         self._link = link
-        self._prefix = f"{KEY_PREFIX}cache:{namespace}:"
+        self._prefix = f"{KEY_PREFIX}cache:{FORMAT}:{namespace}:"
         self._entries: dict[str, _Entry] = {}
 
     def redis_key(self, key: str) -> str:
