@@ -132,7 +132,8 @@ class Settings(BaseSettings):
         None,
         repr=False,  # it may carry a password
         description="Redis shared by the replicas (redis:// or rediss:// for TLS): one Jira "
-        "budget, Retry-After pauses and page tokens for all. Unset: all in this process.",
+        "budget, Retry-After pauses, page tokens and metadata caches for all. Unset: all in "
+        "this process.",
     )
     redis_password: SecretStr | None = Field(
         None, description="Redis password, when it is not in REDIS_URL."

@@ -2,7 +2,8 @@
 
 One instance per process owns the pooled HTTP client and the shared rate limiter
 (``JiraGateway.open`` is an async context manager the server lifespan enters once); with
-REDIS_URL the limiter and the page-cursor key are shared by the replicas (``sharing``).
+REDIS_URL the limiter, the page-cursor key and the metadata caches are shared by the replicas
+(``sharing``).
 Scope is not checked here: every request these methods send passes the scope guard
 (``server.gateway.guard``) inside ``JiraHttp.request``, and so does every answer.
 """
@@ -80,7 +81,8 @@ class JiraGateway:
         # Why /healthz should say "degraded" (Redis lost), or None.
         self.health_problem: HealthProblem = shared.health_problem
         self.scope = ProjectScope(settings.jira_projects)
-        self.meta = MetaApi(http, settings.jira_deployment)
+        # The metadata caches: in Redis for every replica with REDIS_URL, else in process.
+        self.meta = MetaApi(http, settings.jira_deployment, shared.cache)
         self.agile = AgileApi(http, self.scope)
         self.attachments = AttachmentsApi(http, http.clock)
         self.catalogue = CatalogueCache(self.meta)

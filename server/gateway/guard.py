@@ -393,6 +393,11 @@ class ScopeGuard:
                 kept.append(board)
         return {**_dict(data), "values": kept}
 
+    def remember_projects(self, projects: Json) -> None:
+        """Learn project ids from a project list this guard did not filter itself (one that
+        was cached, maybe by another replica); what is outside the scope teaches nothing."""
+        self._filter_projects(projects)
+
     def _filter_projects(self, data: Json) -> Json:
         items = data if isinstance(data, list) else _list(data, "values")
         kept = []

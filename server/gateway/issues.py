@@ -7,6 +7,7 @@ A comment is posted at most once: see ``server.gateway.settle``.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,8 +48,8 @@ class IssuesApi:
     def __init__(self, http: JiraHttp, meta: MetaApi) -> None:
         self.http = http
         self.meta = meta
-        self._editmeta: dict[tuple[str, str], tuple[float, dict[str, dict[str, Any]]]] = {}
-        self._link_types: tuple[float, list[dict[str, Any]]] | None = None
+        # The edit screens and link types are cached with the site's other metadata.
+        self.cache = meta.cache
         self.settler = CommentSettler(http, meta)
 
     async def read(self, key: str, *, fields: list[str], expand: str = "") -> DeepIssue:
@@ -107,17 +108,17 @@ class IssuesApi:
     ) -> dict[str, dict[str, Any]]:
         """The edit screen's fields by id (``GET /issue/{key}/editmeta``), cached for
         EDITMETA_TTL per project and issue type (the screen is theirs, not the issue's)."""
-        now = self.http.clock.monotonic()
-        hit = self._editmeta.get((project, issuetype))
-        if hit is not None and now - hit[0] < EDITMETA_TTL:
-            return hit[1]
-        data = await self.http.request("GET", f"/rest/api/3/issue/{key}/editmeta")
-        raw = data.get("fields") if isinstance(data, dict) else None
-        if not isinstance(raw, dict):
-            raise InvalidResponse(f"Jira's edit metadata for {key} had no fields.")
-        fields = {str(k): v for k, v in raw.items() if isinstance(v, dict)}
-        self._editmeta[(project, issuetype)] = (now, fields)
-        return fields
+
+        async def read() -> dict[str, dict[str, Any]]:
+            data = await self.http.request("GET", f"/rest/api/3/issue/{key}/editmeta")
+            raw = data.get("fields") if isinstance(data, dict) else None
+            if not isinstance(raw, dict):
+                raise InvalidResponse(f"Jira's edit metadata for {key} had no fields.")
+            return {str(k): v for k, v in raw.items() if isinstance(v, dict)}
+
+        # Named as a JSON pair: no project key or issue type can run into another's name.
+        screen = "editmeta:" + json.dumps([project, issuetype])
+        return await self.cache.through(screen, EDITMETA_TTL, read)
 
     async def edit_issue(self, key: str, body: dict[str, Any]) -> None:
         """``PUT /issue/{key}`` with ``fields`` and ``update``: one request for all fields."""
@@ -125,14 +126,16 @@ class IssuesApi:
 
     async def link_types(self) -> list[dict[str, Any]]:
         """The site's issue link types (``GET /issueLinkType``), cached for LINK_TYPES_TTL."""
-        now = self.http.clock.monotonic()
-        if self._link_types is None or now - self._link_types[0] >= LINK_TYPES_TTL:
-            data = await self.http.request("GET", "/rest/api/3/issueLinkType")
+        path = "/rest/api/3/issueLinkType"
+
+        async def read() -> list[dict[str, Any]]:
+            data = await self.http.request("GET", path)
             items = data.get("issueLinkTypes") if isinstance(data, dict) else None
             if not isinstance(items, list):
                 raise InvalidResponse("Jira's issue link types were not a list.")
-            self._link_types = (now, [t for t in items if isinstance(t, dict)])
-        return self._link_types[1]
+            return [t for t in items if isinstance(t, dict)]
+
+        return await self.cache.through(path, LINK_TYPES_TTL, read)
 
     async def create_link(self, type_name: str, inward: str, outward: str) -> None:
         """``POST /issueLink``; Jira answers without the link's id, and a link that already

@@ -1,4 +1,8 @@
-"""Site metadata: server info, deployment, fields (cached), create metadata (cached), users."""
+"""Site metadata: server info, deployment, fields (cached), create metadata (cached), users.
+
+The caches are a ``SharedCache``: in process, or in Redis for every replica (REDIS_URL).
+What they hold is what the scope guard let through, and the store is named by the scope.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Any, Literal
 
 from server.errors import InvalidResponse
 from server.gateway.core import JiraHttp, Json
+from server.gateway.shared_cache import SharedCache
 
 FIELD_TTL = 300.0  # seconds; custom fields change rarely, and a stale name only misses
 Deployment = Literal["cloud", "datacenter"]
@@ -14,14 +19,16 @@ Deployment = Literal["cloud", "datacenter"]
 class MetaApi:
     """Metadata calls, with small TTL caches where Jira's answer rarely changes."""
 
-    def __init__(self, http: JiraHttp, deployment: str = "auto") -> None:
+    def __init__(
+        self, http: JiraHttp, deployment: str = "auto", cache: SharedCache | None = None
+    ) -> None:
         self.http = http
+        self.cache = cache or SharedCache(http.clock)
         self._configured = deployment
         self._deployment: Deployment | None = None
-        self._fields: tuple[float, list[dict[str, Any]]] | None = None
-        self._createmeta: dict[tuple[str, str], tuple[float, Json]] = {}
-        self._projects: tuple[float, list[dict[str, Any]]] | None = None
-        self._lists: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+        # The latest field list and create screens seen, to name fields without a read.
+        self._seen_fields: list[dict[str, Any]] = []
+        self._seen_screens: dict[str, Json] = {}
         self._myself: tuple[float, dict[str, Any]] | None = None
 
     async def server_info(self) -> dict[str, Any]:
@@ -61,41 +68,33 @@ class MetaApi:
 
     async def fields(self) -> list[dict[str, Any]]:
         """Every field of the site (``GET /rest/api/3/field``), cached for FIELD_TTL."""
-        now = self.http.clock.monotonic()
-        if self._fields is not None and now - self._fields[0] < FIELD_TTL:
-            return self._fields[1]
-        data = await self.http.request("GET", "/rest/api/3/field")
-        if not isinstance(data, list):
-            raise InvalidResponse("Jira's field list was not a list.")
-        fields = [item for item in data if isinstance(item, dict)]
-        self._fields = (now, fields)
-        return fields
+        self._seen_fields = await self._cached_list("/rest/api/3/field")
+        return self._seen_fields
 
     def field_names(self) -> dict[str, str]:
         """Field id -> name from what is cached (catalogue, create screens); reads nothing."""
         names: dict[str, str] = {}
-        for _, data in self._createmeta.values():
+        for data in self._seen_screens.values():
             items = data.get("fields") or data.get("results") if isinstance(data, dict) else None
             for item in items if isinstance(items, list) else []:
                 if isinstance(item, dict) and item.get("fieldId") and item.get("name"):
                     names[str(item["fieldId"])] = str(item["name"])
-        for field in self._fields[1] if self._fields is not None else []:
+        for field in self._seen_fields:
             if field.get("id") and field.get("name"):
                 names[str(field["id"])] = str(field["name"])
         return names
 
     async def createmeta_issuetypes(self, project: str) -> list[dict[str, Any]]:
         """Issue types that can be created in ``project``."""
-        data = await self._cached(
-            (project, ""), f"/rest/api/3/issue/createmeta/{project}/issuetypes"
-        )
+        data = await self._cached(f"/rest/api/3/issue/createmeta/{project}/issuetypes")
         items = data.get("issueTypes") or data.get("values") if isinstance(data, dict) else None
         return [item for item in items or [] if isinstance(item, dict)]
 
     async def createmeta_fields(self, project: str, issuetype_id: str) -> list[dict[str, Any]]:
         """The create screen's fields for one issue type, with required and allowed values."""
         path = f"/rest/api/3/issue/createmeta/{project}/issuetypes/{issuetype_id}"
-        data = await self._cached((project, issuetype_id), path)
+        data = await self._cached(path)
+        self._seen_screens[path] = data
         items = data.get("fields") or data.get("results") if isinstance(data, dict) else None
         return [item for item in items or [] if isinstance(item, dict)]
 
@@ -129,16 +128,15 @@ class MetaApi:
         return await self._cached_list(f"/rest/api/3/project/{project}/statuses")
 
     async def _cached_list(self, path: str) -> list[dict[str, Any]]:
-        now = self.http.clock.monotonic()
-        hit = self._lists.get(path)
-        if hit is not None and now - hit[0] < FIELD_TTL:
-            return hit[1]
-        data = await self.http.request("GET", path)
-        if not isinstance(data, list):
-            raise InvalidResponse(f"Jira's answer to {path} was not a list.")
-        items = [item for item in data if isinstance(item, dict)]
-        self._lists[path] = (now, items)
-        return items
+        """``GET path``'s list of objects, cached for FIELD_TTL under the path."""
+
+        async def read() -> list[dict[str, Any]]:
+            data = await self.http.request("GET", path)
+            if not isinstance(data, list):
+                raise InvalidResponse(f"Jira's answer to {path} was not a list.")
+            return [item for item in data if isinstance(item, dict)]
+
+        return await self.cache.through(path, FIELD_TTL, read)
 
     async def project(self, key: str) -> dict[str, Any]:
         """One project (``GET /rest/api/3/project/{key}``)."""
@@ -150,19 +148,17 @@ class MetaApi:
     async def projects(self) -> list[dict[str, Any]]:
         """The projects the account can see in the scope (``GET /rest/api/3/project``),
         cached for FIELD_TTL: tools list them when a call must name one."""
-        now = self.http.clock.monotonic()
-        if self._projects is None or now - self._projects[0] >= FIELD_TTL:
-            data = await self.http.request("GET", "/rest/api/3/project")
-            if not isinstance(data, list):
-                raise InvalidResponse("Jira's project list was not a list.")
-            self._projects = (now, [item for item in data if isinstance(item, dict)])
-        return self._projects[1]  # the guard has already dropped projects outside the scope
+        projects = await self._cached_list("/rest/api/3/project")
+        # The guard has already dropped projects outside the scope. A list another replica
+        # read, or read earlier, still teaches this one's guard their ids (it keeps the
+        # statuses and issue types of in-scope team-managed projects by them).
+        self.http.guard.remember_projects(projects)
+        return projects
 
-    async def _cached(self, key: tuple[str, str], path: str) -> Json:
-        now = self.http.clock.monotonic()
-        hit = self._createmeta.get(key)
-        if hit is not None and now - hit[0] < FIELD_TTL:
-            return hit[1]
-        data = await self.http.request("GET", path, params={"maxResults": 200})
-        self._createmeta[key] = (now, data)
-        return data
+    async def _cached(self, path: str) -> Json:
+        """``GET path`` (create metadata), cached for FIELD_TTL under the path."""
+
+        async def read() -> Json:
+            return await self.http.request("GET", path, params={"maxResults": 200})
+
+        return await self.cache.through(path, FIELD_TTL, read)

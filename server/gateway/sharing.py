@@ -1,10 +1,11 @@
-"""What the replicas share, or this process keeps to itself: the Jira budget and the key
-that signs page tokens.
+"""What the replicas share, or this process keeps to itself: the Jira budget, the key
+that signs page tokens, and the metadata caches.
 
-With REDIS_URL both live in Redis: the budget is a ``SharedLimiter`` and the page-cursor key
-is created once (SET NX) and read by every replica, so a page token continues on any replica
-and survives restarts. Without it, as on a laptop: a ``RateLimiter`` and a key of this
-process, nothing else to run.
+With REDIS_URL all three live in Redis: the budget is a ``SharedLimiter``, the page-cursor
+key is created once (SET NX) and read by every replica, so a page token continues on any
+replica and survives restarts, and the metadata caches are a ``SharedCache`` whose entries
+one replica's read fills for all. Without it, as on a laptop: a ``RateLimiter``, a key and
+caches of this process, nothing else to run.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from server.config import Settings
 from server.gateway.clock import Clock
 from server.gateway.limiter import Limiter, own_share
 from server.gateway.redis_link import KEY_PREFIX, redis_errors
+from server.gateway.shared_cache import SharedCache, cache_tag
 from server.gateway.shared_limiter import shared_limiter
 
 if TYPE_CHECKING:
@@ -36,11 +38,13 @@ async def _no_problem() -> str | None:
 
 @dataclass(frozen=True)
 class Sharing:
-    """The budget, the page-cursor key, and what /healthz should report."""
+    """The budget, the page-cursor key, the metadata caches' store, and what /healthz
+    should report (no store: the gateway keeps its caches in process)."""
 
     limiter: Limiter
     cursor_key: bytes
     health_problem: HealthProblem = _no_problem
+    cache: SharedCache | None = None
 
 
 async def shared_cursor_key(redis: Redis) -> bytes:
@@ -56,7 +60,8 @@ async def shared_cursor_key(redis: Redis) -> bytes:
 async def sharing(settings: Settings, clock: Clock) -> AsyncIterator[Sharing]:
     """Shared through REDIS_URL when it is set, else this process's own."""
     if settings.redis_url is None:
-        yield Sharing(own_share(settings, clock), secrets.token_bytes(KEY_BYTES))
+        own = own_share(settings, clock)
+        yield Sharing(own, secrets.token_bytes(KEY_BYTES), cache=SharedCache(clock))
         return
     async with shared_limiter(settings, clock) as shared:
         try:
@@ -72,4 +77,5 @@ async def sharing(settings: Settings, clock: Clock) -> AsyncIterator[Sharing]:
             await shared.redis.set(CURSOR_KEY, key, nx=True)
 
         shared.on_return.append(restore_key)
-        yield Sharing(shared, key, shared.health_problem)
+        cache = SharedCache(clock, shared, cache_tag(settings))
+        yield Sharing(shared, key, shared.health_problem, cache)
