@@ -78,7 +78,7 @@ class AuditTrail:
             "session": caller.session if caller else None,
             "method": method,
             "endpoint": path,
-            "issue": _issue_of(path, answer),
+            "issue": _issue_of(path, body, answer),
             "fields": self._fields(path, body),
             "request_id": _request_id(body),
             "outcome": outcome,
@@ -102,12 +102,21 @@ class AuditTrail:
         return list(dict.fromkeys(names.get(f, f) for f in touched))
 
 
-def _issue_of(path: str, answer: object) -> str | None:
-    """The issue a write is about: in its path, or in a create's answer."""
+def _issue_of(path: str, body: object, answer: object) -> str | None:
+    """The issue a write is about: in its path, both of a link's (space-separated), or in a
+    create's answer."""
     if _ISSUE_PATH in path:
         rest = path.split(_ISSUE_PATH, 1)[1].split("/", 1)[0]
         if rest and rest not in ("bulkfetch", "createmeta"):
             return rest
+    sides = (
+        [body.get(side) for side in ("inwardIssue", "outwardIssue")]
+        if isinstance(body, Mapping)
+        else []
+    )
+    keys = [str(s.get("key") or s.get("id")) for s in sides if isinstance(s, Mapping)]
+    if keys:
+        return " ".join(keys)
     if isinstance(answer, Mapping) and isinstance(answer.get("key"), str):
         return str(answer["key"])
     return None

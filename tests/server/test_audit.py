@@ -77,13 +77,23 @@ async def test_each_write_is_one_line_with_fields_by_name_and_never_values(
         await client.call_tool(
             "add_attachment", {"key": key, "filename": "plan.txt", "text": DESCRIPTION}
         )
+        await client.call_tool("add_comment", {"key": key, "body": DESCRIPTION})
+        await client.call_tool("update_issue", {"key": key, "description": DESCRIPTION})
+        await client.call_tool("link_issues", {"key": key, "to": "SHOP-1", "type": "blocks"})
         await client.call_tool("search_jql", {"jql": "project = SHOP", "limit": 1})
     entries = lines(audit)
     assert [(e["tool"], e["issue"], e["outcome"]) for e in entries] == [
         ("create_issue", key, "ok"),
         ("transition", key, "ok"),
         ("add_attachment", key, "ok"),
+        ("add_comment", key, "ok"),
+        ("update_issue", key, "ok"),
+        ("link_issues", entries[5]["issue"], "ok"),
     ]
+    assert sorted(entries[5]["issue"].split()) == sorted([key, "SHOP-1"])
+    assert entries[3]["fields"] == ["comment"]
+    assert "Description" in entries[4]["fields"]
+    assert entries[5]["fields"] == ["issuelinks"]
     assert entries[0]["fields"] == ["created", "Project", "Issue Type", "Summary", "Description"]
     site: Site = app.state.site
     issue = site.find_issue(key)

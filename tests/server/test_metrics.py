@@ -14,7 +14,7 @@ from mcp import Client
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
 from server.app import build_server, session_manager, streamable_http_app
-from server.config import Settings
+from server.config import TOOL_NAMES, Settings
 from server.http import build_http_app
 from server.metrics import Metrics, endpoint_template
 from tests.tools.conftest import tool_settings
@@ -31,7 +31,17 @@ EVERY_TOOL: list[tuple[str, dict[str, Any]]] = [
     ("transition", {"key": "SHOP-3", "to": "In Progress"}),
     ("get_attachment", {"key": "SHOP-1", "attachment": "shop-service.log"}),
     ("add_attachment", {"key": "SHOP-2", "filename": "m.txt", "text": "metrics"}),
+    ("get_issue", {"key": "SHOP-30", "comments": 3}),
+    ("add_comment", {"key": "SHOP-2", "body": "Counted"}),
+    ("update_issue", {"key": "SHOP-2", "add_labels": ["metrics"]}),
+    ("link_issues", {"key": "SHOP-2", "to": "SHOP-3", "type": "relates to"}),
+    ("lookup", {"kind": "priorities"}),
 ]
+
+
+def test_every_registered_tool_is_in_the_run() -> None:
+    """The run below calls every tool the server has."""
+    assert sorted(name for name, _ in EVERY_TOOL) == sorted(TOOL_NAMES)
 
 
 def sample(text: str, name: str, **labels: str) -> float:
