@@ -12,7 +12,7 @@ creatable types and workflow statuses), so none that exists only elsewhere is li
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 
 from pydantic import Field
 
@@ -39,6 +39,9 @@ Kind = Literal[
     "link_types",
     "me",
 ]
+KINDS: Final = get_args(Kind)
+# Kinds read from Jira when asked (one request); the others come from cached metadata.
+LIVE_KINDS: Final = frozenset({"users", "boards", "sprints"})
 GUARD: Final = 1000  # a cap that only guards the server (not advertised: see lean_schema)
 
 

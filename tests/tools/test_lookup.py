@@ -15,21 +15,13 @@ from sandbox.recorder import RequestRecorder
 from sandbox.site import Site
 from server.app import build_server
 from tests.tools.conftest import ClientFactory, text_of, tool_settings
+from tools.lookup import KINDS, LIVE_KINDS
 
 pytestmark = pytest.mark.anyio
 
 SCOPE = "SHOP,OPS"
-METADATA_KINDS = (
-    "projects",
-    "issue_types",
-    "statuses",
-    "priorities",
-    "resolutions",
-    "fields",
-    "link_types",
-    "me",
-)
-EVERY_KIND = (*METADATA_KINDS, "users", "boards", "sprints")
+METADATA_KINDS = tuple(kind for kind in KINDS if kind not in LIVE_KINDS)
+EVERY_KIND = KINDS
 
 
 def items(result: CallToolResult) -> list[dict[str, Any]]:
