@@ -56,7 +56,10 @@ def escape_text(text: str, *, line_start: bool = False, at_end: bool = False) ->
     for index, char in enumerate(text):
         before = text[index - 1] if index else ""
         after = text[index + 1] if index + 1 < len(text) else ""
-        out.append(_escape_char(text, index, char, before, after, at_end=at_end))
+        if char == "#" and line_start and not index:
+            out.append("\\#")  # a numbered list item
+        else:
+            out.append(_escape_char(text, index, char, before, after, at_end=at_end))
     escaped = _FACE_LETTER.sub("&#58;", "".join(out))
     if line_start and _LINE_START_WORD.match(escaped):
         escaped = f"&#{ord(escaped[0])};" + escaped[1:]
@@ -71,7 +74,7 @@ def _escape_char(text: str, index: int, char: str, before: str, after: str, *, a
         return "&#92;"
     if char == "&" and _ENTITY_LIKE.match(text, index):
         return "&amp;"
-    if char in _ALWAYS or char == "#":
+    if char in _ALWAYS:
         return "\\" + char
     if char in _INWORD_SAFE:
         return char if is_word(before) and is_word(after) else "\\" + char

@@ -164,9 +164,13 @@ class _Reader:
             return None
         if token.value == "?" and self._raw(index + 1, "?"):
             return ("??", 2) if not self._blank(index + 2) else None
-        if token.value in _SINGLE and not self._blank(index + 1):
+        if token.value in _SINGLE and not self._blank(index + 1) and not self._dashes(index):
             return token.value, 1
         return None
+
+    def _dashes(self, index: int) -> bool:
+        """`--` and `---` are dashes, never a deleted-text delimiter."""
+        return self._raw(index, "-") and (self._raw(index - 1, "-") or self._raw(index + 1, "-"))
 
     def _closer_at(self, index: int) -> tuple[str, int] | None:
         if self.tokens[index].kind != "raw":
@@ -179,7 +183,7 @@ class _Reader:
             return None
         if value == "?" and self._raw(index + 1, "?"):
             return ("??", 2) if not is_word(self._char(index + 2)) else None
-        if value in _SINGLE and not is_word(self._char(index + 1)):
+        if value in _SINGLE and not is_word(self._char(index + 1)) and not self._dashes(index):
             return value, 1
         return None
 

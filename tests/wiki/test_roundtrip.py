@@ -97,15 +97,39 @@ def _canonical(markdown: str) -> dict[str, object]:
     return markdown_to_adf(adf_to_markdown(markdown_to_adf(markdown)))
 
 
-def _without_list_starts(node: Any) -> Any:
-    """Wiki markup numbers every list from 1, so an ordered list's start is not compared."""
+def _normal(node: Any) -> Any:
+    """A document without the differences wiki markup cannot write: an ordered list's start
+    (`#` counts from 1), two lists of one kind in a row inside a list item (they are one list),
+    and effects on blanks between effects (invisible, and nested effects cannot always hold
+    them)."""
     if isinstance(node, list):
-        return [_without_list_starts(child) for child in node]
+        return _merged([_normal(child) for child in node])
     if not isinstance(node, dict):
         return node
-    result = {key: _without_list_starts(value) for key, value in node.items()}
+    result = {key: _normal(value) for key, value in node.items()}
     if result.get("type") == "orderedList":
         result.pop("attrs", None)
+    marks = result.get("marks", [])
+    if result.get("type") == "text" and not str(result["text"]).strip():
+        if all(mark["type"] != "code" for mark in marks):
+            result.pop("marks", None)
+    return result
+
+
+def _merged(children: list[Any]) -> list[Any]:
+    result: list[Any] = []
+    for child in children:
+        previous = result[-1] if result else None
+        if not (isinstance(child, dict) and isinstance(previous, dict)):
+            result.append(child)
+        elif child["type"] == previous["type"] in ("bulletList", "orderedList"):
+            result[-1] = {**previous, "content": previous["content"] + child["content"]}
+        elif child["type"] == previous["type"] == "text" and child.get("marks") == previous.get(
+            "marks"
+        ):
+            result[-1] = {**previous, "text": previous["text"] + child["text"]}
+        else:
+            result.append(child)
     return result
 
 
@@ -114,7 +138,7 @@ def _without_list_starts(node: Any) -> Any:
 def test_markdown_survives_a_round_trip_through_wiki_markup(markdown: str) -> None:
     """Markdown written to wiki markup and read back as Markdown stands for the same document."""
     wiki = markdown_to_wiki(markdown)
-    assert _canonical(wiki_to_markdown(wiki)) == _canonical(markdown), wiki
+    assert _normal(_canonical(wiki_to_markdown(wiki))) == _normal(_canonical(markdown)), wiki
 
 
 @settings(max_examples=400, deadline=None)
@@ -123,7 +147,7 @@ def test_wiki_markup_reads_back_as_the_document_it_was_written_from(markdown: st
     """The document read from the written wiki markup is the one converted from Markdown."""
     document = markdown_to_adf(markdown)
     wiki = markdown_to_wiki(markdown)
-    assert _without_list_starts(wiki_to_adf(wiki)) == _without_list_starts(document), wiki
+    assert _normal(wiki_to_adf(wiki)) == _normal(document), wiki
 
 
 _LITERAL = (
