@@ -94,4 +94,3 @@ def _escape_paren(text: str, index: int, char: str) -> str:
     if index and _EMOTICON_FACE.match(text, index - 1):
         return "\\" + char
     return char
-

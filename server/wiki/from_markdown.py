@@ -119,7 +119,9 @@ def _list_item(item: Mapping[str, object], marker: str) -> str:
 def _code_lines(node: Mapping[str, object]) -> str:
     """A code block inside a list item, as monospace lines: a list item is one line."""
     code = "".join(str(child.get("text") or "") for child in _content(node))
-    lines = [{"type": "text", "text": line, "marks": [{"type": "code"}]} for line in code.split("\n")]
+    lines = [
+        {"type": "text", "text": line, "marks": [{"type": "code"}]} for line in code.split("\n")
+    ]
     content: list[Mapping[str, object]] = []
     for index, line in enumerate(lines):
         if index:
@@ -165,4 +167,6 @@ _RENDERERS: dict[str, Callable[[Mapping[str, object]], str]] = {
     "rule": _rule,
     "table": _table,
 }
-_BLOCKS = frozenset({*_RENDERERS, *_LIST_MARKERS, "listItem", "tableRow", "tableCell", "tableHeader"})
+_BLOCKS = frozenset(
+    {*_RENDERERS, *_LIST_MARKERS, "listItem", "tableRow", "tableCell", "tableHeader"}
+)

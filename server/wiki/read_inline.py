@@ -33,6 +33,7 @@ _EFFECTS: dict[str, Mark] = {
     "^": nodes.mark("subsup", {"type": "sup"}),
     "~": nodes.mark("subsup", {"type": "sub"}),
 }
+_EMPTY_LINK = nodes.mark("link", {"href": ""})
 _SINGLE = frozenset(key for key in _EFFECTS if len(key) == 1)
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _MACRO_TAG = re.compile(r"\{([A-Za-z][\w-]*)(?::[^{}\n]*)?\}")
@@ -133,8 +134,10 @@ class _Reader:
         return None
 
     def _raw(self, index: int, value: str) -> bool:
-        return 0 <= index < len(self.tokens) and self.tokens[index].kind == "raw" and (
-            self.tokens[index].value == value
+        return (
+            0 <= index < len(self.tokens)
+            and self.tokens[index].kind == "raw"
+            and (self.tokens[index].value == value)
         )
 
     def _char(self, index: int, *, last: bool = False) -> str:
@@ -218,7 +221,8 @@ class _Reader:
         if close + 1 >= end:
             return None
         value = "".join(
-            " " if token.kind == "break" else token.value for token in self.tokens[index + 2 : close]
+            " " if token.kind == "break" else token.value
+            for token in self.tokens[index + 2 : close]
         )
         kept = tuple(m for m in marks if m["type"] == "link")
         return [nodes.text(value, (*kept, nodes.mark("code")))], close + 2
@@ -232,22 +236,22 @@ class _Reader:
             return None
         return [], close + 1
 
-    def _link(
-        self, index: int, end: int, marks: tuple[Mark, ...]
-    ) -> tuple[list[Node], int] | None:
+    def _link(self, index: int, end: int, marks: tuple[Mark, ...]) -> tuple[list[Node], int] | None:
         close = self._find("]", index + 1, end)
         if close < 0:
             return None
         pipe = self._find("|", index + 1, close)
         target = self._source(pipe + 1 if pipe >= 0 else index + 1, close).strip()
         if not target:
-            return None
+            # `[text|]` is a link going nowhere, as Markdown's `[text]()` is; `[]` is text.
+            label = self.read(index + 1, pipe, (*marks, _EMPTY_LINK)) if pipe > index + 1 else []
+            return (label, close + 1) if label else None
         if target.startswith("~") and pipe < 0:
             name = target[1:]
             return [{"type": "mention", "attrs": {"id": name, "text": "@" + name}}], close + 1
         if target[0] in "^#":
             # An attachment or an anchor on the page: only its name means anything here.
-            label = self.read(index + 1, pipe, marks) if pipe >= 0 else None
+            label = self.read(index + 1, pipe, marks) if pipe >= 0 else []
             return label or [nodes.text(target[1:] or target, marks)], close + 1
         link = nodes.mark("link", {"href": target})
         if pipe < 0:

@@ -124,9 +124,9 @@ def _with_links_folded(pieces: Sequence[Piece]) -> list[Piece]:
 def _link(piece: Piece) -> str:
     target = _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", piece.href or "")
     inner = piece.inner
-    if len(inner) == 1 and inner[0].kind == "text" and not inner[0].marks:
-        if inner[0].text == target:
-            return f"[{target}]"
+    plain = len(inner) == 1 and inner[0].kind == "text" and not inner[0].marks
+    if plain and inner[0].text == target:
+        return f"[{target}]"
     return f"[{_effects(inner, line_start=False, at_end=False)}|{target}]"
 
 

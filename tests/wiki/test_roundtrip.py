@@ -97,22 +97,27 @@ def _canonical(markdown: str) -> dict[str, object]:
     return markdown_to_adf(adf_to_markdown(markdown_to_adf(markdown)))
 
 
+_EMPTY_PARAGRAPH = {"type": "paragraph", "content": []}
+
+
 def _normal(node: Any) -> Any:
     """A document without the differences wiki markup cannot write: an ordered list's start
     (`#` counts from 1), two lists of one kind in a row inside a list item (they are one list),
-    and effects on blanks between effects (invisible, and nested effects cannot always hold
-    them)."""
+    effects on blanks between effects (invisible, and nested effects cannot always hold them),
+    and empty paragraphs between blocks."""
     if isinstance(node, list):
         return _merged([_normal(child) for child in node])
     if not isinstance(node, dict):
         return node
     result = {key: _normal(value) for key, value in node.items()}
+    if result.get("type") in ("doc", "blockquote"):
+        kept = [child for child in result["content"] if child != _EMPTY_PARAGRAPH]
+        result["content"] = kept or result["content"][:1]
     if result.get("type") == "orderedList":
         result.pop("attrs", None)
-    marks = result.get("marks", [])
-    if result.get("type") == "text" and not str(result["text"]).strip():
-        if all(mark["type"] != "code" for mark in marks):
-            result.pop("marks", None)
+    blank = result.get("type") == "text" and not str(result["text"]).strip()
+    if blank and all(mark["type"] != "code" for mark in result.get("marks", [])):
+        result.pop("marks", None)
     return result
 
 
