@@ -112,7 +112,8 @@ def _normal(node: Any) -> Any:
     result = {key: _normal(value) for key, value in node.items()}
     if result.get("type") in ("doc", "blockquote"):
         kept = [child for child in result["content"] if child != _EMPTY_PARAGRAPH]
-        result["content"] = kept or result["content"][:1]
+        quote = result["type"] == "blockquote"
+        result["content"] = kept or (result["content"][:1] if quote else [])
     if result.get("type") == "orderedList":
         result.pop("attrs", None)
     blank = result.get("type") == "text" and not str(result["text"]).strip()
