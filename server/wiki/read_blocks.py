@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from server.adf import nodes
 from server.adf.canonical import canonical_inline
 from server.adf.nodes import Node
-from server.wiki.read_inline import Token, read_inline, read_tokens, tokenize
+from server.wiki.read_inline import RawIndex, Token, read_inline, read_tokens, tokenize
 
 _HEADING = re.compile(r"h([1-6])\.(?:[ \t]+|$)(.*)")
 _QUOTE_LINE = re.compile(r"bq\.(?:[ \t]+|$)(.*)")
@@ -228,6 +228,7 @@ def _table_row(tokens: Sequence[Token]) -> Node:
 
 def _cells(tokens: Sequence[Token]) -> list[tuple[bool, Sequence[Token]]]:
     """A row cut at its `|` and `||` delimiters, but not inside links or monospace."""
+    raw = RawIndex(tokens)
     cells: list[tuple[bool, Sequence[Token]]] = []
     index = 0
     while index < len(tokens) and _is(tokens, index, "|"):
@@ -235,30 +236,22 @@ def _cells(tokens: Sequence[Token]) -> list[tuple[bool, Sequence[Token]]]:
         index += 2 if header else 1
         start = index
         while index < len(tokens) and not _is(tokens, index, "|"):
-            index = _skip_span(tokens, index)
+            index = _skip_span(tokens, raw, index)
         cells.append((header, tokens[start:index]))
     if cells and all(token.value.isspace() for token in cells[-1][1]):
         cells.pop()  # the closing delimiter
     return cells
 
 
-def _skip_span(tokens: Sequence[Token], index: int) -> int:
+def _skip_span(tokens: Sequence[Token], raw: RawIndex, index: int) -> int:
     """The index after a link or monospace span starting at `index`, else the next index."""
+    close = -1
     if _is(tokens, index, "["):
-        close = _next(tokens, index + 1, "]")
-        return close + 1 if close >= 0 else index + 1
-    if _is(tokens, index, "{") and _is(tokens, index + 1, "{"):
-        for close in range(index + 2, len(tokens) - 1):
-            if _is(tokens, close, "}") and _is(tokens, close + 1, "}"):
-                return close + 2
-    return index + 1
-
-
-def _next(tokens: Sequence[Token], start: int, value: str) -> int:
-    for index in range(start, len(tokens)):
-        if _is(tokens, index, value):
-            return index
-    return -1
+        close = raw.next("]", index + 1, len(tokens))
+    elif _is(tokens, index, "{") and _is(tokens, index + 1, "{"):
+        close = raw.next("}}", index + 2, len(tokens))
+        close = close + 1 if close >= 0 else -1
+    return close + 1 if close >= 0 else index + 1
 
 
 def _is(tokens: Sequence[Token], index: int, value: str) -> bool:

@@ -50,6 +50,29 @@ class Token:
     source: str
 
 
+class RawIndex:
+    """Where each markup character occurs in a run of tokens, to find the next one at once
+    (a line of a thousand unclosed `[` stays linear, not quadratic)."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.positions: dict[str, list[int]] = {}
+        for index, token in enumerate(tokens):
+            if token.kind == "raw":
+                self.positions.setdefault(token.value, []).append(index)
+        braces = self.positions.get("}", [])
+        following = set(braces)
+        # Where a `}}` starts: a `}` followed by another.
+        self.positions["}}"] = [index for index in braces if index + 1 in following]
+
+    def next(self, value: str, start: int, end: int) -> int:
+        """The first index in [start, end) of the raw character (or `}}`), else -1."""
+        positions = self.positions.get(value, [])
+        found = bisect_left(positions, start)
+        if found < len(positions) and positions[found] < end:
+            return positions[found]
+        return -1
+
+
 def tokenize(line: str) -> list[Token]:
     """The tokens of one line of wiki markup."""
     tokens: list[Token] = []
@@ -86,6 +109,7 @@ def read_tokens(tokens: Sequence[Token]) -> list[Node]:
 class _Reader:
     def __init__(self, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
+        self.index = RawIndex(tokens)
         self.closers: dict[str, list[tuple[int, int]]] = {}
         for index in range(len(tokens)):
             closer = self._closer_at(index)
@@ -204,10 +228,7 @@ class _Reader:
         return inner, close + close_length
 
     def _find(self, value: str, start: int, end: int) -> int:
-        for index in range(start, end):
-            if self._raw(index, value):
-                return index
-        return -1
+        return self.index.next(value, start, end)
 
     def _source(self, start: int, end: int) -> str:
         return "".join(token.source for token in self.tokens[start:end])
@@ -215,10 +236,8 @@ class _Reader:
     def _monospace(
         self, index: int, end: int, marks: tuple[Mark, ...]
     ) -> tuple[list[Node], int] | None:
-        close = index + 3
-        while close + 1 < end and not (self._raw(close, "}") and self._raw(close + 1, "}")):
-            close += 1
-        if close + 1 >= end:
+        close = self._find("}}", index + 3, end - 1)
+        if close < 0:
             return None
         value = "".join(
             " " if token.kind == "break" else token.value
