@@ -2,22 +2,25 @@
 
 Facts this module relies on, with their sources:
 
-- Text effects `*strong*`, `_emphasis_`, `??citation??`, `-deleted-`, `+inserted+`, `^super^`,
-  `~sub~`, `{{monospaced}}`; headings `h1.`..`h6.`; `bq.` quotes and `{quote}`; `\\\\` as a line
-  break; `----` a rule, `---` and `--` dashes; `*`/`#` lists; `||head||` and `|cell|` tables;
-  `[text|url]` links; `!file.png!` images; emoticons such as `:)` and `(y)`. Atlassian's "Text
-  Formatting Notation Help" (jira.atlassian.com/secure/WikiRendererHelpAction.jspa), and the same
-  notation listed for wiki markup in "Confluence Storage Format"
-  (confluence.atlassian.com/display/CONF60/Confluence+Storage+Format).
+- The notation: text effects `*strong*`, `_emphasis_`, `??citation??`, `-deleted-`,
+  `+inserted+`, `^superscript^`, `~subscript~`, `{{monospaced}}`; headings `h1.`..`h6.`; `bq.`
+  and `{quote}` quotes; `\\\\` a line break; `----` a rule, `---` and `--` dashes; `*`/`#`
+  lists; `||head||`/`|cell|` tables; `[text|url]` links, `[~user]` mentions, `!file.png!`
+  images; emoticons such as `:)` and `(y)`. This is the notation of Jira's "Text Formatting
+  Notation Help" (served by Jira at /secure/WikiRendererHelpAction.jspa), as Atlassian lists it
+  for wiki markup in "Confluence Storage Format"
+  (https://confluence.atlassian.com/display/CONF60/Confluence+Storage+Format).
 - A backslash makes the next character literal when that character is one of
-  ``- # * _ + ? ^ ~ | % { } [ ] ( ) ! @``; a backslash after a backslash is not an escape (the
+  ``- # * _ + ? ^ ~ | % { } [ ] ( ) ! @``; a backslash after a backslash is no escape (the
   pair is the line break). That is the pattern of Jira's BackslashEscapeRendererComponent, as
-  quoted in Atlassian's `@atlaskit/editor-wikimarkup-transformer` (parser/utils/escape.js).
-- A text effect does not open right after a letter or digit; the braced form `{*}` opens and
-  closes anywhere (same package, parser/tokenize/common-formatter.js).
-- The renderer keeps existing HTML entities (`&#92;`, `&amp;`) when it escapes HTML, so a
-  character that no backslash can protect (a backslash before markup, the `h` of a line that
-  reads `h1. `) is written as a numeric character reference.
+  Atlassian's own `@atlaskit/editor-wikimarkup-transformer` quotes it (parser/utils/escape.js,
+  https://unpkg.com/@atlaskit/editor-wikimarkup-transformer@11.20.13/).
+- A text effect does not open right after a letter or digit, and the braced form `{*}` opens
+  and closes anywhere (same package, parser/tokenize/common-formatter.js).
+- A character no backslash can protect (a backslash before markup, the `h` of a line reading
+  `h1. `, the colon of `:P`) is written as a numeric character reference such as `&#92;`. That
+  rests on the renderer keeping existing HTML entities when it escapes HTML, which the sources
+  above do not state and which has not been checked against a live Data Center site.
 """
 
 from __future__ import annotations

@@ -265,9 +265,12 @@ class _Reader:
             # `[text|]` is a link going nowhere, as Markdown's `[text]()` is; `[]` is text.
             label = self.read(index + 1, pipe, (*marks, _EMPTY_LINK)) if pipe > index + 1 else []
             return (label, close + 1) if label else None
-        if target.startswith("~") and pipe < 0:
+        if target.startswith("~"):
+            # `[~name]`, or `[Shown Name|~name]`: the shown name when there is one.
             name = target[1:]
-            return [{"type": "mention", "attrs": {"id": name, "text": "@" + name}}], close + 1
+            shown = self._source(index + 1, pipe).strip() if pipe >= 0 else ""
+            mention = {"type": "mention", "attrs": {"id": name, "text": "@" + (shown or name)}}
+            return [mention], close + 1
         if target[0] in "^#":
             # An attachment or an anchor on the page: only its name means anything here.
             label = self.read(index + 1, pipe, marks) if pipe >= 0 else []

@@ -86,6 +86,18 @@ def test_mentions_and_images_stay_readable() -> None:
     )
 
 
+def test_mention_with_a_shown_name_reads_as_that_name() -> None:
+    """`[Shown Name|~user]` reads as @Shown Name."""
+    assert wiki_to_markdown("ping [Winston Smith|~accountid:42]") == "ping @Winston Smith"
+
+
+def test_long_lines_of_unclosed_markup_are_read() -> None:
+    """Thousands of unclosed brackets, braces and delimiters on one line read as text."""
+    for unit in ("[a ", "{{a ", "*a ", "!a ", "|[x", "{x "):
+        markdown = wiki_to_markdown(unit * 5000)
+        assert markdown.count("a") + markdown.count("x") == 5000
+
+
 def test_attachment_and_anchor_links_show_their_names() -> None:
     """Links to an attachment or an anchor have no address outside Jira, so show the name."""
     assert wiki_to_markdown("See [^log.txt] and [the top|#top]") == "See log.txt and the top"
