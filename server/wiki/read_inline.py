@@ -269,7 +269,10 @@ class _Reader:
             # `[~name]`, or `[Shown Name|~name]`: the shown name when there is one.
             name = target[1:]
             shown = self._source(index + 1, pipe).strip() if pipe >= 0 else ""
-            mention = {"type": "mention", "attrs": {"id": name, "text": "@" + (shown or name)}}
+            mention: Node = {
+                "type": "mention",
+                "attrs": {"id": name, "text": "@" + (shown or name)},
+            }
             return [mention], close + 1
         if target[0] in "^#":
             # An attachment or an anchor on the page: only its name means anything here.
