@@ -110,11 +110,41 @@ class _Reader:
     def __init__(self, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
         self.index = RawIndex(tokens)
+        self.spans = self._spans()
+        # Closers anywhere (for effects inside a link's text, whose reading ends at the link's
+        # `|`), and closers outside links and monospace (for effects around them): an effect
+        # never closes inside a link or monospace it did not open in.
         self.closers: dict[str, list[tuple[int, int]]] = {}
+        self.outer_closers: dict[str, list[tuple[int, int]]] = {}
         for index in range(len(tokens)):
             closer = self._closer_at(index)
             if closer is not None:
                 self.closers.setdefault(closer[0], []).append((index, closer[1]))
+                if self._span_of(index) is None:
+                    self.outer_closers.setdefault(closer[0], []).append((index, closer[1]))
+
+    def _spans(self) -> list[tuple[int, int]]:
+        """The links and monospace runs of the line, as (first, last) token indexes."""
+        spans: list[tuple[int, int]] = []
+        index = 0
+        while index < len(self.tokens):
+            close = -1
+            if self._raw(index, "{") and self._raw(index + 1, "{"):
+                close = self.index.next("}}", index + 3, len(self.tokens))
+                close = close + 1 if close >= 0 else -1
+            elif self._raw(index, "["):
+                close = self.index.next("]", index + 1, len(self.tokens))
+            if close >= 0:
+                spans.append((index, close))
+                index = close
+            index += 1
+        return spans
+
+    def _span_of(self, index: int) -> tuple[int, int] | None:
+        found = bisect_left(self.spans, (index + 1, -1)) - 1
+        if found >= 0 and self.spans[found][0] < index <= self.spans[found][1]:
+            return self.spans[found]
+        return None
 
     def read(self, start: int, end: int, marks: tuple[Mark, ...]) -> list[Node]:
         result: list[Node] = []
@@ -217,7 +247,8 @@ class _Reader:
     def _effect(
         self, index: int, end: int, marks: tuple[Mark, ...], delimiter: str, length: int
     ) -> tuple[list[Node], int] | None:
-        candidates = self.closers.get(delimiter, [])
+        inside = self._span_of(index) is not None
+        candidates = (self.closers if inside else self.outer_closers).get(delimiter, [])
         position = bisect_left(candidates, (index + length + 1, 0))
         if position == len(candidates):
             return None

@@ -103,8 +103,8 @@ _EMPTY_PARAGRAPH = {"type": "paragraph", "content": []}
 def _normal(node: Any) -> Any:
     """A document without the differences wiki markup cannot write: an ordered list's start
     (`#` counts from 1), two lists of one kind in a row inside a list item (they are one list),
-    effects on blanks between effects (invisible, and nested effects cannot always hold them),
-    and empty paragraphs between blocks."""
+    effects on blanks at the edge of effects (invisible, and nested effects cannot always hold
+    them), and empty paragraphs between blocks."""
     if isinstance(node, list):
         return _merged([_normal(child) for child in node])
     if not isinstance(node, dict):
@@ -116,15 +116,30 @@ def _normal(node: Any) -> Any:
         result["content"] = kept or (result["content"][:1] if quote else [])
     if result.get("type") == "orderedList":
         result.pop("attrs", None)
-    blank = result.get("type") == "text" and not str(result["text"]).strip()
-    if blank and all(mark["type"] != "code" for mark in result.get("marks", [])):
-        result.pop("marks", None)
     return result
+
+
+def _unmarked_blanks(node: Any) -> list[Any]:
+    """A text node with its edge blanks split off and unmarked (unless it is code)."""
+    marks = node.get("marks", [])
+    if node.get("type") != "text" or any(mark["type"] == "code" for mark in marks):
+        return [node]
+    text = str(node["text"])
+    core = text.strip()
+    if not core:
+        return [{"type": "text", "text": text}]
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    parts = [
+        {"type": "text", "text": lead},
+        {**node, "text": core},
+        {"type": "text", "text": trail},
+    ]
+    return [part for part in parts if part["text"]]
 
 
 def _merged(children: list[Any]) -> list[Any]:
     result: list[Any] = []
-    for child in children:
+    for child in (part for node in children for part in _unmarked_blanks(node)):
         previous = result[-1] if result else None
         if not (isinstance(child, dict) and isinstance(previous, dict)):
             result.append(child)
