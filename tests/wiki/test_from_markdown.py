@@ -86,6 +86,12 @@ def test_blockquote_rule_and_table() -> None:
     )
 
 
+def test_table_cells_and_link_texts_escape_their_delimiters() -> None:
+    """A `|` in a cell or a `]` in a link text is escaped, so neither ends its container."""
+    markdown = "| a\\|b |\n|---|\n| [x\\]y](https://e.com) |"
+    assert markdown_to_wiki(markdown) == "||a\\|b||\n|[x\\]y|https://e.com]|"
+
+
 def test_image_becomes_a_link_to_its_source() -> None:
     """An image is not uploaded from Markdown, so it becomes a link, as for Cloud."""
     assert markdown_to_wiki("![shot](https://e.com/a.png)") == "[shot|https://e.com/a.png]"

@@ -52,6 +52,13 @@ def test_each_construct(wiki: str, markdown: str) -> None:
     assert wiki_to_markdown(wiki) == markdown
 
 
+def test_effect_delimiters_inside_a_link_address_do_not_close_an_effect() -> None:
+    """A `-` or `*` inside a link's address or monospace belongs to it, not to an effect."""
+    assert wiki_to_markdown("-[mail|mailto:a-b@e.com]- *{{x*}} y*") == (
+        "[~~mail~~](mailto:a-b@e.com) `x*` **y**"
+    )
+
+
 def test_header_cells_after_the_first_row_and_empty_cells() -> None:
     """A row of `|` cells, an empty cell and a link holding a `|` stay one table row each."""
     wiki = "||Key||Link||\n|A-1|[site|https://e.com]|\n| |x|"
