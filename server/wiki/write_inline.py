@@ -1,10 +1,11 @@
 """ADF inline content -> wiki markup text (effects, monospace, links, line breaks).
 
 Effects are written as a stack, as the Markdown writer in `server/adf/inline.py` does: an effect
-running over several pieces opens once, the longest-running outside. Wiki markup links cannot
-hold a link and need no effect to cross their brackets, so each link is written on its own and
-the effects around it close before it and open again inside. An effect that would open right
-after a letter or digit, or close right before one, takes the braced form `{*}`.
+running over several pieces opens once, the longest-running outside. A link is one piece in that
+stack: effects over all of its text wrap the brackets (`*[a|u]*`), effects over part of it go
+inside (`[a *b*|u]`), so no delimiter pairs across a bracket. An effect that would open right
+after a letter or digit, or close right before one, takes the braced form `{*}`; blanks at an
+effect's edge are written outside its delimiters, where the renderer wants them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ _URL_UNSAFE = re.compile(r"[\s|\[\]]")
 
 @dataclass(frozen=True)
 class Piece:
-    """One run of inline content: text, monospace or a line break, with its effects and link."""
+    """One run of inline content (text, monospace, a line break, or a link holding its own
+    pieces), with its effects."""
 
     kind: str
     text: str = ""
