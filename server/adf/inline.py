@@ -189,11 +189,24 @@ def _render(pieces: list[Piece]) -> str:
             lead = text[: len(text) - len(text.lstrip())]
             out.append(lead)
             text = text[len(lead) :]
+            if any(m[0] == "link" for m in opening):
+                _escape_image_bang(out)
             out.extend(_opener(m) for m in opening)
             stack.extend(opening)
         out.append(text)
     _close(out, stack)
     return "".join(out)
+
+
+def _escape_image_bang(out: list[str]) -> None:
+    """A `!` right before a link's `[` would make it an image: escape it."""
+    for index in range(len(out) - 1, -1, -1):
+        if out[index]:
+            written = out[index]
+            backslashes = len(written[:-1]) - len(written[:-1].rstrip("\\"))
+            if written.endswith("!") and backslashes % 2 == 0:
+                out[index] = written[:-1] + "\\!"
+            return
 
 
 def _wanted_marks(pieces: list[Piece], index: int) -> tuple[MarkKey, ...]:

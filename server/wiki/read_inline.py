@@ -328,6 +328,7 @@ class _Reader:
             return None
         if any(m["type"] == "link" for m in marks):
             return [nodes.text(name, marks)], close + 1
-        # An image shows as Markdown's image syntax: a `!` before a link to the file.
+        # An image shows as a `!` before a link to the file (the Markdown writer escapes the
+        # `!`, so the file is named, not fetched).
         link = nodes.mark("link", {"href": name})
         return [nodes.text("!", marks), nodes.text(name, (*marks, link))], close + 1

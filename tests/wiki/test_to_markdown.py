@@ -86,10 +86,11 @@ def test_color_tags_are_dropped_and_their_text_kept() -> None:
 
 
 def test_mentions_and_images_stay_readable() -> None:
-    """`[~user]` reads as @user; an image as Markdown's image syntax naming its file."""
+    """`[~user]` reads as @user; an image as a `!` and a link to its file (the `!` escaped,
+    so no Markdown reader fetches it as an image)."""
     wiki = "Ask [~jsmith] and [~accountid:5b10ac8d82e05b22cc7d4ef5]: !shot.png|thumbnail!"
     assert wiki_to_markdown(wiki) == (
-        "Ask @jsmith and @accountid:5b10ac8d82e05b22cc7d4ef5: ![shot.png](shot.png)"
+        "Ask @jsmith and @accountid:5b10ac8d82e05b22cc7d4ef5: \\![shot.png](shot.png)"
     )
 
 
