@@ -1,5 +1,6 @@
 """Property: Markdown -> ADF -> Markdown -> ADF gives the same ADF as the first conversion."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,6 +91,20 @@ _DOCUMENT = st.lists(_block(), max_size=5).map("\n\n".join)
 @given(_DOCUMENT)
 def test_markdown_survives_a_round_trip_through_adf(markdown: str) -> None:
     """Re-reading the Markdown written for a document yields that same document."""
+    document = markdown_to_adf(markdown)
+    assert markdown_to_adf(adf_to_markdown(document)) == document
+
+
+# Emphasis nested in strong emphasis where a delimiter run like `***` meets punctuation: the
+# writer's Markdown reads back with the marks regrouped. Kept here until the writer chooses
+# delimiters (`_` or `__`) that CommonMark cannot regroup.
+REGROUPED_EMPHASIS = ["# **_0_ :_: 0_**", "*0\n**0****0* *0* 0****0**0"]
+
+
+@pytest.mark.xfail(strict=True, reason="nested emphasis next to punctuation is regrouped")
+@pytest.mark.parametrize("markdown", REGROUPED_EMPHASIS)
+def test_nested_emphasis_next_to_punctuation_survives_a_round_trip(markdown: str) -> None:
+    """Strong emphasis holding emphasis that meets punctuation reads back the same."""
     document = markdown_to_adf(markdown)
     assert markdown_to_adf(adf_to_markdown(document)) == document
 
