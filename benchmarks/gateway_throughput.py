@@ -132,7 +132,12 @@ def stub_server(state: StubState) -> Iterator[str]:
 async def drive(url: str, calls: int) -> tuple[int, int]:
     """Concurrent logical calls: searches, and every 4th a bulk fetch of 150 keys (2 requests)."""
     settings = Settings.model_validate(
-        {"jira_url": url, "jira_email": "bench@example.com", "jira_api_token": "bench-token"}
+        {
+            "jira_url": url,
+            "jira_email": "bench@example.com",
+            "jira_api_token": "bench-token",
+            "jira_deployment": "cloud",  # the stub speaks Cloud's search only
+        }
     )
     ok = 0
     failed = 0
@@ -177,7 +182,12 @@ S8_SEARCHES = 20
 async def s8_searches(sandbox: object) -> float:
     """20 concurrent searches through one gateway with default limits; returns wall seconds."""
     settings = Settings.model_validate(
-        {"jira_url": "sandbox", "jira_email": DEMO_EMAIL, "jira_api_token": DEMO_TOKEN}
+        {
+            "jira_url": "sandbox",
+            "jira_email": DEMO_EMAIL,
+            "jira_api_token": DEMO_TOKEN,
+            "jira_deployment": "cloud",  # pacing of searches, not detection
+        }
     )
     async with JiraGateway.open(settings, asgi_app=sandbox) as gateway:
         started = time.monotonic()

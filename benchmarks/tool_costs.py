@@ -439,6 +439,8 @@ async def main() -> None:
             "jira_rate_limit": 1000,
             "jira_rate_burst": 1000,
             "log_level": "WARNING",
+            # Named, so the figures are the tools' own (auto would add one serverInfo read).
+            "jira_deployment": "cloud",
         }
     )
     server = build_server(settings, jira_app=counter)

@@ -54,9 +54,10 @@ def create_app(config: SandboxConfig | None = None) -> SandboxEdges:
     config = config or SandboxConfig()
     site = build(config)
     inner = Starlette(
-        routes=all_routes(),
+        routes=all_routes(config.deployment),
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
     )
     inner.state.site = site
+    inner.state.deployment = config.deployment
     inner.state.counters = config.counters
     return wrap(inner, config, site)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 
@@ -160,3 +160,6 @@ class SandboxConfig:
     # Where attachment content redirects to: Atlassian's media host, as Jira Cloud does. A
     # sandbox served on a port points it at itself (the media host is not reachable offline).
     media_url: str = "https://api.media.atlassian.com"
+    # Which Jira this sandbox plays: Cloud, or Data Center (serverInfo says so, search is
+    # `POST /rest/api/2/search` with startAt/total, and the Cloud-only endpoints answer 404).
+    deployment: Literal["cloud", "datacenter"] = "cloud"

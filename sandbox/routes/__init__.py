@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
 from sandbox.routes import (
     agile,
     agile_moves,
     attachments,
     comments,
+    dc_search,
     edit,
     issues,
     links,
@@ -18,11 +19,19 @@ from sandbox.routes import (
     transitions,
 )
 
+# Endpoints Jira Cloud has and Data Center does not: there they answer 404 (no route).
+CLOUD_ONLY = frozenset(
+    {
+        "/rest/api/3/search/jql",
+        "/rest/api/3/search/approximate-count",
+        "/rest/api/3/issue/bulkfetch",
+    }
+)
 
-def all_routes() -> list[BaseRoute]:
-    """Every route of the simulated Jira Cloud REST API."""
-    return [
-        *removed.ROUTES,
+
+def all_routes(deployment: str = "cloud") -> list[BaseRoute]:
+    """Every route of the simulated Jira REST API, Cloud's or Data Center's."""
+    routes: list[BaseRoute] = [
         *search.ROUTES,
         *issues.ROUTES,
         *attachments.ROUTES,
@@ -34,3 +43,7 @@ def all_routes() -> list[BaseRoute]:
         *agile.ROUTES,
         *agile_moves.ROUTES,
     ]
+    if deployment == "cloud":
+        return [*removed.ROUTES, *routes]
+    kept = [r for r in routes if not (isinstance(r, Route) and r.path in CLOUD_ONLY)]
+    return [*dc_search.routes(CLOUD_ONLY), *kept]

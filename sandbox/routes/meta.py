@@ -26,8 +26,10 @@ NO_PROJECT = "No project could be found with key '{}'."
 
 
 async def server_info(request: Request) -> Response:
-    """GET /rest/api/{2,3}/serverInfo: a Cloud deployment."""
+    """GET /rest/api/{2,3}/serverInfo: Cloud, or Data Center 10.3 when the sandbox plays it."""
     v = view(request)
+    if getattr(request.app.state, "deployment", "cloud") == "datacenter":
+        return ok(_datacenter_info(v.base, jira_time(v.site.now)))
     return ok(
         {
             "baseUrl": v.base,
@@ -43,6 +45,21 @@ async def server_info(request: Request) -> Response:
             "serverTimeZone": "Etc/UTC",
         }
     )
+
+
+def _datacenter_info(base: str, now: str) -> Json:
+    """Data Center's ServerInfo (Jira Server REST API v2 reference, ``/serverInfo``)."""
+    return {
+        "baseUrl": base,
+        "version": "10.3.4",
+        "versionNumbers": [10, 3, 4],
+        "deploymentType": "DataCenter",
+        "buildNumber": 10030004,
+        "buildDate": "2026-10-01T00:00:00.000+0000",
+        "serverTime": now,
+        "scmInfo": "5c1b2a6e0f9d4c3b8a7e6d5c4b3a2f1e0d9c8b7a",
+        "serverTitle": "Jira Sandbox",
+    }
 
 
 async def myself(request: Request) -> Response:

@@ -22,6 +22,7 @@ import anyio
 from server import engines
 from server.config import Settings
 from server.errors import BadRequest, InvalidResponse, JiraError
+from server.gateway import dc_search
 from server.gateway.agile import AgileApi
 from server.gateway.attachments import AttachmentsApi
 from server.gateway.audit import AuditTrail
@@ -148,9 +149,16 @@ class JiraGateway:
         next_page_token: str | None = None,
         names: bool = False,
     ) -> SearchPage:
-        """One page of ``POST /rest/api/3/search/jql`` for the scoped query."""
+        """One page of the scoped query: ``POST /rest/api/3/search/jql`` on Cloud, and on
+        Data Center ``POST /rest/api/2/search``, whose page token is the next position."""
         query = self.query(jql)
         page_size = max(1, min(MAX_PAGE, max_results))
+        if await self.meta.deployment() == "datacenter":
+            start = dc_search.start_of(next_page_token)
+            found = await dc_search.page(
+                self.http, query, fields=fields, size=page_size, start=start, names=names
+            )
+            return SearchPage(found.issues, found.next_start, query.text, found.names)
         body: dict[str, Any] = {
             "jql": query,
             "fields": list(dict.fromkeys(fields)),
@@ -190,7 +198,10 @@ class JiraGateway:
             token = page.next_page_token
 
     async def approximate_count(self, jql: str | ScopedQuery) -> int:
-        """Jira's approximate number of issues matching the scoped query."""
+        """Jira's approximate number of issues matching the scoped query (on Data Center the
+        exact ``total`` of a search for no issues)."""
+        if await self.meta.deployment() == "datacenter":
+            return await dc_search.count(self.http, self.query(jql))
         data = await self.http.request(
             "POST", "/rest/api/3/search/approximate-count", body={"jql": self.query(jql)}
         )
@@ -238,7 +249,8 @@ class JiraGateway:
         fields: Sequence[str],
         on_batch: Callable[[int, int], Awaitable[None]] | None = None,
     ) -> BulkResult:
-        """Issues by key or id, in the order asked; batches of 100 sent concurrently.
+        """Issues by key or id, in the order asked; batches of 100 sent concurrently
+        (on Data Center as ``issuekey in (...)`` searches).
 
         Keys whose own prefix names a project outside the scope are denied without a
         request; issues the guard withholds (another project, or moved there) come back as
@@ -254,19 +266,19 @@ class JiraGateway:
         done = 0
 
         failures: list[JiraError] = []
+        # Asked only when something will be sent: denied keys alone cost no request.
+        datacenter = bool(batches) and await self.meta.deployment() == "datacenter"
 
         async def fetch(batch: list[str]) -> None:
             nonlocal done
-            body = {"issueIdsOrKeys": batch, "fields": wanted_fields}
             try:
-                data = await self.http.request("POST", "/rest/api/3/issue/bulkfetch", body=body)
+                issues, batch_errors = await self._fetch_batch(batch, wanted_fields, datacenter)
             except JiraError as exc:
                 # Kept, not raised: a task group would wrap it in an ExceptionGroup.
                 failures.append(exc)
                 return
-            issues = self._issue_list(data, "issues", "/rest/api/3/issue/bulkfetch")
             found.extend(issues[: len(batch)])  # never more than asked
-            errors.extend(_issue_errors(data))
+            errors.extend(batch_errors)
             done += 1
             if on_batch is not None:
                 await on_batch(done, len(batches))
@@ -279,6 +291,18 @@ class JiraGateway:
             raise failures[0]
         result = self._order_bulk(wanted, asked, denied, found)
         return BulkResult(result.issues, result.not_found, result.denied, errors)
+
+    async def _fetch_batch(
+        self, batch: list[str], fields: list[str], datacenter: bool
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """One batch of a bulk fetch: Cloud's ``/issue/bulkfetch``, or on Data Center an
+        ``issuekey in (...)`` search (Data Center has no bulk fetch)."""
+        if datacenter:
+            query = self.query(dc_search.keys_query(batch))
+            return await dc_search.by_keys(self.http, query, len(batch), fields), []
+        body = {"issueIdsOrKeys": batch, "fields": fields}
+        data = await self.http.request("POST", "/rest/api/3/issue/bulkfetch", body=body)
+        return self._issue_list(data, "issues", "/rest/api/3/issue/bulkfetch"), _issue_errors(data)
 
     @staticmethod
     def _order_bulk(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import anyio
+
 from server.errors import InvalidResponse
 from server.gateway.core import JiraHttp, Json
 from server.gateway.shared_cache import SharedCache
@@ -26,6 +28,8 @@ class MetaApi:
         self.cache = cache or SharedCache(http.clock)
         self._configured = deployment
         self._deployment: Deployment | None = None
+        # Concurrent first searches wait for one serverInfo answer instead of each asking.
+        self._detecting = anyio.Lock()
         # The latest field list and create screens seen, to name fields without a read.
         self._seen_fields: list[dict[str, Any]] = []
         self._seen_screens: dict[str, Json] = {}
@@ -42,11 +46,12 @@ class MetaApi:
         """cloud or datacenter: as configured, else from serverInfo's deploymentType."""
         if self._configured in ("cloud", "datacenter"):
             return self._configured  # type: ignore[return-value]  # narrowed by the check
-        if self._deployment is None:
-            info = await self.server_info()
-            kind = str(info.get("deploymentType", "")).lower()
-            self._deployment = "cloud" if kind == "cloud" else "datacenter"
-        return self._deployment
+        async with self._detecting:
+            if self._deployment is None:
+                info = await self.server_info()
+                kind = str(info.get("deploymentType", "")).lower()
+                self._deployment = "cloud" if kind == "cloud" else "datacenter"
+            return self._deployment
 
     async def myself(self) -> dict[str, Any]:
         """The account the credentials belong to, cached for FIELD_TTL (it never changes

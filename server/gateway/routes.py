@@ -18,7 +18,7 @@ class Kind(StrEnum):
     ISSUE_PART = "issue_part"  # /issue/{ref}/transitions, /comment, /properties/...
     CREATE = "create"  # POST /issue
     BULK = "bulk"  # POST /issue/bulkfetch
-    SEARCH = "search"  # /search/jql
+    SEARCH = "search"  # /search/jql; on Data Center POST /rest/api/2/search
     COUNT = "count"  # /search/approximate-count
     PARSE = "parse"  # /jql/parse
     CREATEMETA = "createmeta"  # /issue/createmeta/{project}/...
@@ -63,6 +63,7 @@ _TABLE: tuple[tuple[frozenset[str], str, Kind], ...] = (
     (_ANY, rf"{_API}/issue/{_SEGMENT}", Kind.ISSUE),
     (_ANY, rf"{_API}/issue/{_SEGMENT}/[A-Za-z]+(?:/[A-Za-z0-9_.-]+)?", Kind.ISSUE_PART),
     (frozenset({"GET", "POST"}), rf"{_API}/search/jql", Kind.SEARCH),
+    (frozenset({"POST"}), r"/rest/api/2/search", Kind.SEARCH),  # Data Center's search
     (frozenset({"POST"}), rf"{_API}/search/approximate-count", Kind.COUNT),
     (frozenset({"POST"}), rf"{_API}/jql/parse", Kind.PARSE),
     (_READ, rf"{_API}/project(?:/search)?", Kind.PROJECTS),

@@ -19,7 +19,7 @@ from server.gateway.agile import AgileApi
 from server.gateway.attachments import AttachmentsApi
 from server.gateway.guard import tool_call
 from server.gateway.issues import IssuesApi
-from server.gateway.meta import MetaApi
+from server.gateway.meta import Deployment, MetaApi
 
 pytestmark = pytest.mark.anyio
 
@@ -126,27 +126,55 @@ def test_every_public_method_is_exercised() -> None:
     assert public_methods() == set(CALLS)
 
 
-@pytest.mark.parametrize("name", sorted(CALLS))
-@pytest.mark.parametrize("projects", ["", "SHOP,OPS"])
-async def test_every_request_passed_the_guard(name: str, projects: str) -> None:
-    """Whatever the method sends reached the wire only after the guard checked it."""
-    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None)))
+# The methods whose endpoints differ on Data Center (POST /rest/api/2/search instead).
+DATACENTER_CALLS = ("search_page", "search_all", "approximate_count", "bulk_fetch")
+
+
+async def _sent(
+    name: str, projects: str, deployment: Deployment = "cloud"
+) -> tuple[list[str], Any]:
+    """What ``CALLS[name]`` sent to a sandbox of that deployment (the gateway detects it
+    from serverInfo), and what the guard checked."""
+    config = SandboxConfig(rate_limit=None, deployment=deployment)
+    recorder = RequestRecorder(create_app(config))
     settings = Settings.model_validate(
-        {"jira_url": "sandbox", "jira_projects": projects, "jira_rate_limit": 1000}
+        {
+            "jira_url": "sandbox",
+            "jira_projects": projects,
+            "jira_rate_limit": 1000,
+        }
     )
     async with JiraGateway.open(settings, asgi_app=recorder) as gateway:
         # A refusal or Jira's error is fine: what was sent is what is checked.
         with contextlib.suppress(JiraError):
             await CALLS[name](gateway)
         checked = gateway.http.guard.checked
+    return list(recorder.requests), checked
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+@pytest.mark.parametrize("projects", ["", "SHOP,OPS"])
+async def test_every_request_passed_the_guard(name: str, projects: str) -> None:
+    """Whatever the method sends reached the wire only after the guard checked it."""
+    requests, checked = await _sent(name, projects)
     # Only a dry run's check without a scope has nothing to read.
     if (name, projects) != ("preflight", ""):
-        assert recorder.requests, f"{name} sent nothing, so it proves nothing"
+        assert requests, f"{name} sent nothing, so it proves nothing"
     # The media host's download is the second leg of a checked attachment request, not a
     # Jira endpoint (server.gateway.redirects decides where it may go).
     unchecked = [
         request
-        for request in recorder.requests
+        for request in requests
         if checked[request] < 1 and not request.startswith("GET /file/")
     ]
+    assert not unchecked, f"{name} sent requests the guard never saw: {unchecked}"
+
+
+@pytest.mark.parametrize("name", DATACENTER_CALLS)
+@pytest.mark.parametrize("projects", ["", "SHOP,OPS"])
+async def test_data_center_searches_passed_the_guard(name: str, projects: str) -> None:
+    """On Data Center the same methods search through v2, and the guard saw every request."""
+    requests, checked = await _sent(name, projects, "datacenter")
+    assert "POST /rest/api/2/search" in requests
+    unchecked = [request for request in requests if checked[request] < 1]
     assert not unchecked, f"{name} sent requests the guard never saw: {unchecked}"

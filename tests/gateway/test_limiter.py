@@ -120,8 +120,14 @@ async def test_twenty_concurrent_searches_use_the_sandbox_burst_without_429(
 ) -> None:
     """20 concurrent searches against Jira's 10/s, burst 10 bucket: no 429, about 1 s."""
     config = SandboxConfig(rate_limit=10, burst=10, clock=clock.wall, sleep=clock.sleep)
+    # The deployment is named: this measures the pacing of searches, not detection.
     settings = Settings.model_validate(
-        {"jira_url": "sandbox", "jira_email": DEMO_EMAIL, "jira_api_token": DEMO_TOKEN}
+        {
+            "jira_url": "sandbox",
+            "jira_email": DEMO_EMAIL,
+            "jira_api_token": DEMO_TOKEN,
+            "jira_deployment": "cloud",
+        }
     )
     async with JiraGateway.open(settings, asgi_app=create_app(config), clock=clock) as gateway:
         started = clock.now

@@ -14,8 +14,11 @@ from sandbox.app import create_app
 from sandbox.config import SandboxConfig
 from server.app import build_server
 from server.config import Settings
+from server.gateway.meta import Deployment
 
 ClientFactory = Callable[..., AbstractAsyncContextManager[Client]]
+# Both flavours of the sandbox, for tests parametrised over ``deployment``.
+DEPLOYMENTS = pytest.mark.parametrize("deployment", ["cloud", "datacenter"])
 
 
 def tool_settings(**overrides: object) -> Settings:
@@ -31,9 +34,16 @@ def tool_settings(**overrides: object) -> Settings:
 
 
 @pytest.fixture
-def sandbox_config() -> SandboxConfig:
+def deployment() -> Deployment:
+    """Which Jira the sandbox plays and the server is told of; a test parametrises
+    ``deployment`` over DEPLOYMENTS to run against both."""
+    return "cloud"
+
+
+@pytest.fixture
+def sandbox_config(deployment: Deployment) -> SandboxConfig:
     """A sandbox without its rate limit, so tests measure behaviour, not waiting."""
-    return SandboxConfig(rate_limit=None)
+    return SandboxConfig(rate_limit=None, deployment=deployment)
 
 
 @pytest.fixture
@@ -43,12 +53,14 @@ def sandbox_app(sandbox_config: SandboxConfig) -> Any:
 
 
 @pytest.fixture
-def connect(sandbox_app: Any) -> ClientFactory:
-    """Open an MCP client to a server built from ``tool_settings(**overrides)``."""
+def connect(sandbox_app: Any, deployment: Deployment) -> ClientFactory:
+    """Open an MCP client to a server built from ``tool_settings(**overrides)``, told the
+    sandbox's deployment."""
 
     @asynccontextmanager
     async def factory(**overrides: object) -> AsyncIterator[Client]:
-        server = build_server(tool_settings(**overrides), jira_app=sandbox_app)
+        settings = tool_settings(**{"jira_deployment": deployment, **overrides})
+        server = build_server(settings, jira_app=sandbox_app)
         async with Client(server, raise_exceptions=False) as client:
             yield client
 

@@ -12,7 +12,7 @@ from mcp.types import CallToolResult
 
 from sandbox.config import SandboxConfig
 from sandbox.site import Comment
-from tests.tools.conftest import ClientFactory, text_of
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -37,6 +37,7 @@ def data_of(result: CallToolResult) -> dict[str, Any]:
     return data
 
 
+@DEPLOYMENTS
 async def test_250_keys_in_one_call_and_three_requests(
     connect: ClientFactory, sandbox_app: Any, sandbox_config: SandboxConfig
 ) -> None:
@@ -70,6 +71,7 @@ async def test_250_keys_in_one_call_and_three_requests(
     assert "denied, outside the allowed projects (5)" in text
 
 
+@DEPLOYMENTS
 async def test_values_match_the_site(connect: ClientFactory, sandbox_app: Any) -> None:
     """Fields come back flattened: summary, status name, assignee name, story points."""
     site = sandbox_app.state.site
@@ -84,6 +86,7 @@ async def test_values_match_the_site(connect: ClientFactory, sandbox_app: Any) -
         assert issue["Story Points"] == stored.story_points
 
 
+@DEPLOYMENTS
 async def test_duplicates_and_case_are_folded(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -94,6 +97,7 @@ async def test_duplicates_and_case_are_folded(
     assert sandbox_config.counters.requests == 1
 
 
+@DEPLOYMENTS
 async def test_numeric_ids_are_accepted(connect: ClientFactory, sandbox_app: Any) -> None:
     """A numeric issue id fetches that issue."""
     issue = sandbox_app.state.site.find_issue("OPS-3")
@@ -102,6 +106,7 @@ async def test_numeric_ids_are_accepted(connect: ClientFactory, sandbox_app: Any
     assert data["issues"] == [{"key": "OPS-3", "summary": issue.summary}]
 
 
+@DEPLOYMENTS
 async def test_malformed_keys_are_listed_and_the_good_ones_fetched(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -132,6 +137,7 @@ async def test_only_malformed_keys_are_refused_by_name(
     assert sandbox_config.counters.requests == 0
 
 
+@DEPLOYMENTS
 async def test_only_sec_keys_cost_no_request(
     connect: ClientFactory, sandbox_app: Any, sandbox_config: SandboxConfig
 ) -> None:
@@ -145,6 +151,7 @@ async def test_only_sec_keys_cost_no_request(
     assert sandbox_config.counters.requests == 0
 
 
+@DEPLOYMENTS
 async def test_issue_moved_out_of_scope_reads_as_missing(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:

@@ -10,7 +10,7 @@ from mcp import Client
 from mcp.types import CallToolResult
 
 from sandbox.config import SandboxConfig
-from tests.tools.conftest import ClientFactory, text_of
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -119,6 +119,7 @@ ADVERSARIAL = [
 
 
 @pytest.mark.parametrize("jql", ADVERSARIAL)
+@DEPLOYMENTS
 async def test_adversarial_jql_never_reaches_sec(
     connect: ClientFactory, sandbox_app: Any, jql: str
 ) -> None:
@@ -152,6 +153,7 @@ async def test_adversarial_jql_never_reaches_sec(
 @pytest.mark.parametrize(
     "jql", ["project != SHOP", "NOT project = SHOP", "project not in (SHOP) ORDER BY key"]
 )
+@DEPLOYMENTS
 async def test_negations_stay_inside_the_scope(
     connect: ClientFactory, sandbox_app: Any, jql: str
 ) -> None:
@@ -171,6 +173,7 @@ async def test_negations_stay_inside_the_scope(
     assert sorted(keys) == sorted(site_keys(sandbox_app, "OPS"))
 
 
+@DEPLOYMENTS
 async def test_paging_walks_a_project_exactly_once(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -196,6 +199,7 @@ async def test_paging_walks_a_project_exactly_once(
     assert pages == -(-len(expected) // 30)
 
 
+@DEPLOYMENTS
 async def test_page_token_replayed_with_another_query_is_refused(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -291,6 +295,7 @@ async def test_too_many_fields_are_refused(connect: ClientFactory) -> None:
     assert "the limit is 2" in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_count_adds_the_approximate_total(
     connect: ClientFactory, sandbox_app: Any, sandbox_config: SandboxConfig
 ) -> None:
@@ -303,6 +308,7 @@ async def test_count_adds_the_approximate_total(
     assert sandbox_config.counters.requests == 2
 
 
+@DEPLOYMENTS
 async def test_no_match_says_so_with_the_scoped_query(connect: ClientFactory) -> None:
     """A query that matches nothing says so plainly and shows the query that ran."""
     async with connect(jira_projects=SCOPE) as client:
@@ -323,6 +329,7 @@ async def test_lint_warnings_are_returned(connect: ClientFactory) -> None:
     assert "warning [negative-misses-empty]" in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_without_scope_the_query_runs_as_written(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -351,6 +358,7 @@ async def test_unbounded_query_without_scope_is_refused_locally(
     assert sandbox_config.counters.requests == 1
 
 
+@DEPLOYMENTS
 async def test_count_is_scoped_too(connect: ClientFactory, sandbox_app: Any) -> None:
     """The approximate total counts only issues inside the scope."""
     site = sandbox_app.state.site
@@ -375,3 +383,19 @@ async def test_columns_are_named_as_people_know_them(connect: ClientFactory) -> 
     header = text_of(result).splitlines()[0]
     assert header.startswith("key|resolved")
     assert "|fix versions" in header
+
+
+@pytest.mark.parametrize("deployment", ["datacenter"])
+async def test_auto_detection_asks_server_info_once(
+    connect: ClientFactory, sandbox_app: Any, sandbox_config: SandboxConfig
+) -> None:
+    """With JIRA_DEPLOYMENT=auto a Data Center site is recognised by one serverInfo request,
+    then each page and the count cost one request each."""
+    async with connect(jira_projects=SCOPE, jira_deployment="auto") as client:
+        first = data_of(await search(client, jql="project = OPS", limit=5, count=True))
+        token = first["next_page_token"]
+        second = data_of(await search(client, jql="project = OPS", limit=5, page_token=token))
+    keys = [issue["key"] for issue in first["issues"] + second["issues"]]
+    assert len(set(keys)) == 10
+    assert first["approximate_total"] == len(site_keys(sandbox_app, "OPS"))
+    assert sandbox_config.counters.requests == 4
