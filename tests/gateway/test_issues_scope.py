@@ -11,11 +11,12 @@ import pytest
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
 from sandbox.recorder import RequestRecorder
-from sandbox.site import ChangeEntry, ChangeItem, Site
+from sandbox.site import ChangeEntry, ChangeItem
 from server.config import Settings
 from server.errors import NotVisible, OutOfScope
 from server.gateway import JiraGateway, tool_call
 from server.gateway.scope import HIDDEN
+from tests.sandbox.helpers import site_of
 
 pytestmark = pytest.mark.anyio
 
@@ -31,12 +32,6 @@ async def scoped(projects: str = "SHOP,OPS") -> AsyncIterator[tuple[JiraGateway,
     )
     async with JiraGateway.open(settings, asgi_app=recorder) as gateway:
         yield gateway, recorder
-
-
-def site_of(recorder: RequestRecorder) -> Site:
-    """The sandbox's data behind a recorder."""
-    site: Site = recorder.state.site
-    return site
 
 
 async def test_links_to_forbidden_issues_are_counted_not_shown() -> None:

@@ -30,8 +30,8 @@ def config(seed: int = 7, data_path: Path | None = None) -> SandboxConfig:
     )
 
 
-def site_of(app: SandboxEdges) -> Site:
-    """The live site behind an app."""
+def site_of(app: Any) -> Site:
+    """The live site behind an app (or a recorder or fault wrapper around one)."""
     site: Site = app.state.site
     return site
 

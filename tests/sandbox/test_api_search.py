@@ -279,7 +279,7 @@ async def test_hidden_project_issues_do_not_exist_for_the_caller() -> None:
 
 def _shop(app: object, keep: Callable[[Issue], bool]) -> set[str]:
     """Ids of the SHOP issues for which ``keep`` holds, from the site's own data."""
-    site = site_of(app)  # type: ignore[arg-type]  # an app from create_app
+    site = site_of(app)
     return {str(i.id) for i in site.issues() if i.project == "SHOP" and keep(i)}
 
 

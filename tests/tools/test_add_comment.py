@@ -20,6 +20,7 @@ from sandbox.site import Site
 from server.app import build_server
 from server.gateway.settle import REQUEST_PROPERTY
 from tests.gateway.fakes import FakeClock
+from tests.sandbox.helpers import site_of
 from tests.tools.conftest import ClientFactory, text_of, tool_settings
 
 pytestmark = pytest.mark.anyio
@@ -28,12 +29,6 @@ SCOPE = "SHOP,OPS"
 TARGET = "SHOP-2"
 SEEDS = range(30)
 MAY_EXIST = "the comment may exist"
-
-
-def site_of(app: Any) -> Site:
-    """The sandbox's data."""
-    site: Site = app.state.site
-    return site
 
 
 def bodies(site: Site, key: str) -> list[str]:

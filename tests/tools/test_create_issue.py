@@ -11,6 +11,7 @@ from sandbox.seed import EPIC
 from sandbox.site import Issue, Site
 from server.adf import adf_to_markdown, markdown_to_adf
 from server.gateway.audit import REQUEST_PROPERTY
+from tests.sandbox.helpers import site_of
 from tests.tools.conftest import ClientFactory, text_of
 from tools.support.resolve import listing
 
@@ -35,12 +36,6 @@ raise PaymentError("declined")
 | --- | --- |
 | Firefox | fails |
 """
-
-
-def site_of(app: Any) -> Site:
-    """The sandbox's live data."""
-    site: Site = app.state.site
-    return site
 
 
 def snapshot(site: Site, project: str | None = None) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ import pytest
 
 from sandbox.recorder import RequestRecorder
 from sandbox.seed_deep import DEEP, DEEP_CHANGES, DEEP_COMMENTS
-from sandbox.site import Site
+from tests.sandbox.helpers import site_of
 from tests.tools.conftest import ClientFactory, text_of
 
 pytestmark = pytest.mark.anyio
@@ -20,12 +20,6 @@ SCOPE = "SHOP,OPS"
 def sandbox_app(sandbox_app: Any) -> RequestRecorder:
     """The sandbox behind a recorder, to count the requests each call sends."""
     return RequestRecorder(sandbox_app)
-
-
-def site_of(app: RequestRecorder) -> Site:
-    """The sandbox's data."""
-    site: Site = app.state.site
-    return site
 
 
 async def test_deep_issue_whole_in_one_call(

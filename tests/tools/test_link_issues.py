@@ -9,7 +9,7 @@ import pytest
 from mcp import Client
 
 from sandbox.recorder import RequestRecorder
-from sandbox.site import Site
+from tests.sandbox.helpers import site_of
 from tests.tools.conftest import ClientFactory, text_of
 
 pytestmark = pytest.mark.anyio
@@ -21,12 +21,6 @@ SCOPE = "SHOP,OPS"
 def sandbox_app(sandbox_app: Any) -> RequestRecorder:
     """The sandbox behind a recorder, to count the requests each call sends."""
     return RequestRecorder(sandbox_app)
-
-
-def site_of(app: RequestRecorder) -> Site:
-    """The sandbox's data."""
-    site: Site = app.state.site
-    return site
 
 
 async def read_links(client: Client, key: str) -> list[str]:

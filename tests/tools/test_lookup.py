@@ -12,8 +12,8 @@ from mcp.types import CallToolResult
 from sandbox.app import create_app
 from sandbox.config import DEMO_DISPLAY_NAME, SandboxConfig
 from sandbox.recorder import RequestRecorder
-from sandbox.site import Site
 from server.app import build_server
+from tests.sandbox.helpers import site_of
 from tests.tools.conftest import ClientFactory, text_of, tool_settings
 from tools.lookup import KINDS, LIVE_KINDS
 
@@ -35,12 +35,6 @@ def items(result: CallToolResult) -> list[dict[str, Any]]:
 def names(result: CallToolResult) -> list[str]:
     """The names of a successful lookup's items, in order."""
     return [str(item["name"]) for item in items(result)]
-
-
-def site_of(app: Any) -> Site:
-    """The sandbox's own data."""
-    site: Site = app.state.site
-    return site
 
 
 def arguments(kind: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sandbox.site import Site
+from tests.sandbox.helpers import site_of
 from tests.tools.conftest import ClientFactory, text_of
 
 pytestmark = pytest.mark.anyio
@@ -21,12 +21,6 @@ SEC_SPRINT = 8
 SHOP_SPRINT = 5
 SEC_VERSION = "100020"
 SEC_COMPONENT = "100020"
-
-
-def site_of(app: Any) -> Site:
-    """The sandbox's data, for arranging and for checking what changed."""
-    site: Site = app.state.site
-    return site
 
 
 def said(result: Any) -> str:

@@ -15,6 +15,7 @@ from sandbox.config import SandboxConfig
 from sandbox.recorder import RequestRecorder
 from sandbox.site import Issue, Site
 from server.app import build_server
+from tests.sandbox.helpers import site_of
 from tests.tools.conftest import ClientFactory, text_of, tool_settings
 
 pytestmark = pytest.mark.anyio
@@ -25,11 +26,6 @@ CLOSED_SHOP_SPRINT = 4
 SEC_SPRINT = 8
 SEC_BOARD = 3
 PAGE = 50  # the Agile sprint-issue endpoint answers at most 50 issues a page
-
-
-def site_of(sandbox_app: Any) -> Site:
-    site: Site = sandbox_app.state.site
-    return site
 
 
 def sprint_issues(site: Site, sprint_id: int, allowed: tuple[str, ...] = SCOPE) -> list[Issue]:

@@ -11,6 +11,7 @@ from sandbox.recorder import RequestRecorder
 from sandbox.records import adf_text
 from sandbox.seed import STORY
 from sandbox.site import Issue, Site
+from tests.sandbox.helpers import site_of
 from tests.tools.conftest import ClientFactory, text_of
 
 pytestmark = pytest.mark.anyio
@@ -29,12 +30,6 @@ FIVE = {
 def sandbox_app(sandbox_app: Any) -> RequestRecorder:
     """The sandbox behind a recorder, to count the requests each call sends."""
     return RequestRecorder(sandbox_app)
-
-
-def site_of(app: RequestRecorder) -> Site:
-    """The sandbox's data."""
-    site: Site = app.state.site
-    return site
 
 
 def story(site: Site, n: int = 0) -> Issue:
