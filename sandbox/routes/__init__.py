@@ -19,12 +19,14 @@ from sandbox.routes import (
     transitions,
 )
 
-# Endpoints Jira Cloud has and Data Center does not: there they answer 404 (no route).
+# Endpoints Jira Cloud has and Data Center does not (Atlassian's Jira Server REST API v2
+# reference lists none of them): there their v2 paths answer 404.
 CLOUD_ONLY = frozenset(
     {
         "/rest/api/3/search/jql",
         "/rest/api/3/search/approximate-count",
         "/rest/api/3/issue/bulkfetch",
+        "/rest/api/3/jql/parse",
     }
 )
 
@@ -45,5 +47,17 @@ def all_routes(deployment: str = "cloud") -> list[BaseRoute]:
     ]
     if deployment == "cloud":
         return [*removed.ROUTES, *routes]
-    kept = [r for r in routes if not (isinstance(r, Route) and r.path in CLOUD_ONLY)]
-    return [*dc_search.routes(CLOUD_ONLY), *kept]
+    # Data Center serves REST v2 only: every other route moves to /rest/api/2, and /rest/api/3
+    # answers 404 as it does there.
+    kept = [_on_v2(r) for r in routes if not (isinstance(r, Route) and r.path in CLOUD_ONLY)]
+    return [*dc_search.routes(frozenset(_v2(p) for p in CLOUD_ONLY)), *kept]
+
+
+def _v2(path: str) -> str:
+    return path.replace("/rest/api/3/", "/rest/api/2/", 1)
+
+
+def _on_v2(route: BaseRoute) -> BaseRoute:
+    if not isinstance(route, Route) or not route.path.startswith("/rest/api/3/"):
+        return route
+    return Route(_v2(route.path), route.endpoint, methods=sorted(route.methods or ()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -13,6 +13,7 @@ from server.gateway import headers as rate_headers
 from server.gateway.audit import AuditTrail
 from server.gateway.body import read_capped, stacked_encoding
 from server.gateway.clock import Clock
+from server.gateway.dialect import CloudDialect, Dialect, Wire
 from server.gateway.error_mapping import (
     error_from_exception,
     error_from_response,
@@ -137,6 +138,9 @@ class JiraHttp:
         self.observer: Observer = _NoObserver()
         # Every write attempt is recorded once its outcome is known.
         self.audit = AuditTrail(None, clock.wall)
+        # How requests are said to this site (Cloud's words by default); the gateway sets it
+        # to the site's deployment once that is known (``server.gateway.dialect``).
+        self.dialect_of: Callable[[], Awaitable[Dialect]] = _cloud
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -170,17 +174,20 @@ class JiraHttp:
         The scope guard checks the request first and filters the answer before it returns.
         """
         checked, route = await self.guard.outbound(Outbound(method, path, params, body))
+        asked = Wire(method, path, checked.params, checked.body)
+        dialect = await self._dialect_for(path)
+        sent = await dialect.outbound(asked)
         call = _Call(
-            method,
-            path,
-            checked.params,
-            checked.body,
-            is_safe_to_repeat(method, path),
+            sent.method,
+            sent.path,
+            sent.params,
+            sent.body,
+            is_safe_to_repeat(sent.method, sent.path),
             files=files,
             headers=headers,
         )
         data = await self._send_guarded(call, issue, route)
-        return await self.guard.inbound(route, data)
+        return await self.guard.inbound(route, await dialect.inbound(asked, sent, data))
 
     async def download(self, path: str, *, max_bytes: int) -> Download:
         """The bytes at ``GET path`` (a file), following a redirect to Atlassian's media host.
@@ -189,11 +196,19 @@ class JiraHttp:
         other; the bytes are the file's own and pass no JSON filter.
         """
         checked, route = await self.guard.outbound(Outbound("GET", path))
-        call = _Call("GET", path, checked.params, None, safe=True, download_cap=max_bytes)
+        dialect = await self._dialect_for(path)
+        sent = await dialect.outbound(Wire("GET", path, checked.params))
+        call = _Call("GET", sent.path, sent.params, None, safe=True, download_cap=max_bytes)
         data = await self._send_guarded(call, None, route)
         if not isinstance(data, Download):
             raise InvalidResponse(f"Jira sent no file for GET {path}.", method="GET", path=path)
         return data
+
+    async def _dialect_for(self, path: str) -> Dialect:
+        """The site's dialect; serverInfo, which tells the deployment, is asked as it is."""
+        if path == SERVER_INFO:
+            return _CLOUD
+        return await self.dialect_of()
 
     async def _send_guarded(self, call: _Call, issue: str | None, route: Route) -> Json:
         try:
@@ -455,6 +470,15 @@ class JiraHttp:
             elapsed_ms=round((self.clock.monotonic() - started) * 1000, 1),
             error=error,
         )
+
+
+_CLOUD = CloudDialect()
+# The one request whose path is the same on every Jira, and that says which Jira it is.
+SERVER_INFO = "/rest/api/2/serverInfo"
+
+
+async def _cloud() -> Dialect:
+    return _CLOUD
 
 
 def _outcome(error: JiraError) -> str:

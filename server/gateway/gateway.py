@@ -29,6 +29,8 @@ from server.gateway.audit import AuditTrail
 from server.gateway.catalogue import CatalogueCache
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
+from server.gateway.datacenter import datacenter_dialect
+from server.gateway.dialect import CloudDialect, Dialect
 from server.gateway.issues import IssuesApi
 from server.gateway.meta import MetaApi
 from server.gateway.retry import Backoff
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 PROPERTY_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
 BULK_BATCH = 100  # /issue/bulkfetch takes at most 100 ids or keys per call
 MAX_PAGE = 100
+CLOUD_DIALECT = CloudDialect()
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,16 @@ class JiraGateway:
         # The guard reads field schemas to tell which write values name other objects.
         http.guard.field_catalogue = self.meta.fields
         http.audit = AuditTrail(settings.jira_audit_log, http.clock.wall, self.meta.field_names)
+        self._datacenter: Dialect | None = None
+        http.dialect_of = self._dialect
+
+    async def _dialect(self) -> Dialect:
+        """How requests are said to this site: Cloud's words, or Data Center's."""
+        if await self.meta.deployment() == "cloud":
+            return CLOUD_DIALECT
+        if self._datacenter is None:
+            self._datacenter = datacenter_dialect(self.meta)
+        return self._datacenter
 
     @classmethod
     @asynccontextmanager

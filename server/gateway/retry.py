@@ -22,6 +22,7 @@ READ_ONLY_POSTS = (
     "/rest/api/2/issue/bulkfetch",
     "/rest/api/2/search/approximate-count",
     "/rest/api/2/jql/parse",
+    "/rest/api/2/search",  # Data Center's search
 )
 
 

@@ -28,6 +28,7 @@ def tool_settings(**overrides: object) -> Settings:
         "jira_rate_limit": 1000,
         "jira_rate_burst": 1000,
         "jira_timeout": 5,
+        "jira_deployment": "cloud",
     }
     values.update(overrides)
     return Settings.model_validate(values)
