@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Annotated, Any
 
+import anyio
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.models import InitializationOptions
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
 from mcp.types import Tool as MCPTool
@@ -71,6 +73,36 @@ class GatewayServer(MCPServer):
     redactor: Redactor
     # Why /healthz says "degraded" (Redis lost), or None: the gateway's, once it is open.
     health_problem: Callable[[], Awaitable[str | None]]
+    # Initialization options the transports took before the lifespan had asked Jira whose
+    # account this is: ``set_instructions`` completes them (``record_initialization_options``).
+    _waiting_options: list[InitializationOptions] | None = None
+
+    def record_initialization_options(self) -> None:
+        """Keep the options each transport builds until ``set_instructions`` is called.
+
+        Every transport builds its options, instructions included, just before it enters the
+        lifespan, and sends them when the client initializes, which is after the lifespan has
+        started. So instructions finished in the lifespan reach the first client too.
+        """
+        lowlevel = self._lowlevel_server
+        build = lowlevel.create_initialization_options
+        waiting: list[InitializationOptions] = []
+        self._waiting_options = waiting
+
+        def recorded(*args: Any, **kwargs: Any) -> InitializationOptions:
+            options = build(*args, **kwargs)
+            if self._waiting_options is not None:
+                waiting.append(options)
+            return options
+
+        lowlevel.create_initialization_options = recorded  # type: ignore[method-assign]
+
+    def set_instructions(self, text: str) -> None:
+        """The instructions from now on, also in the options already handed out."""
+        self._lowlevel_server.instructions = text
+        for options in self._waiting_options or ():
+            options.instructions = text
+        self._waiting_options = None
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
         """Refuse arguments the tool does not take or cannot use, each with one sentence the
@@ -256,16 +288,21 @@ def build_server(
             if metrics is not None:
                 gateway.http.observer = metrics
             mcp.health_problem = gateway.health_problem
+            name = await account_name(gateway, settings.jira_identity_wait)
+            if name:
+                mcp.set_instructions(instructions(settings, offered_names, account=name))
             yield AppState(gateway=gateway, settings=settings, metrics=metrics)
 
     offered = selected_tools(settings)
+    offered_names = [spec.name for spec in offered]
     mcp = GatewayServer(
         SERVER_NAME,
         title="Jira MCP gateway",
-        instructions=instructions(settings, (spec.name for spec in offered)),
+        instructions=instructions(settings, offered_names),
         version=server_version(),
         lifespan=lifespan,
     )
+    mcp.record_initialization_options()
     redactor = Redactor(settings.secret_forms())
     mcp.redactor = redactor
     mcp.health_problem = _no_health_problem
@@ -284,6 +321,23 @@ def build_server(
             structured_output=True,
         )
     return mcp
+
+
+async def account_name(gateway: JiraGateway, wait: float) -> str | None:
+    """The display name of the account the credentials belong to, if Jira says it within
+    ``wait`` seconds; else None (logged), and the instructions go without it."""
+    if wait <= 0:
+        return None
+    with anyio.move_on_after(wait):
+        try:
+            me = await gateway.meta.myself()
+        except JiraError as exc:
+            get_logger("server").warning("account_unknown", error=str(exc))
+            return None
+        name = me.get("displayName")
+        return str(name) if name else None
+    get_logger("server").warning("account_unknown", error=f"no answer from Jira in {wait} s")
+    return None
 
 
 async def _no_health_problem() -> str | None:

@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     )
     jira_max_concurrency: int = Field(4, ge=1, le=64, description="Requests in flight at once.")
     jira_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for Jira.")
+    jira_identity_wait: float = Field(
+        1.0,
+        ge=0,
+        le=30,
+        description="Seconds start-up waits for Jira to name the account for the model "
+        "(0: do not ask; the instructions then go without the name).",
+    )
     jira_max_retries: int = Field(4, ge=0, le=10, description="Retries of safe requests.")
     jira_default_fields: CommaList = Field(
         default_factory=lambda: list(DEFAULT_FIELDS), description="Fields returned by default."

@@ -28,6 +28,11 @@ INITIALIZE = {
 
 def post(url: str, headers: dict[str, str]) -> int:
     """POST an initialize request; the HTTP status."""
+    return initialize(url, headers)[0]
+
+
+def initialize(url: str, headers: dict[str, str]) -> tuple[int, str]:
+    """POST an initialize request; the HTTP status and the answer's text."""
     request = urllib.request.Request(  # noqa: S310  # local test URL
         url,
         data=json.dumps(INITIALIZE).encode(),
@@ -40,9 +45,9 @@ def post(url: str, headers: dict[str, str]) -> int:
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
-            return int(answer.status)
+            return int(answer.status), answer.read().decode()
     except urllib.error.HTTPError as error:
-        return int(error.code)
+        return int(error.code), ""
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +78,13 @@ def test_health_needs_no_token(server: str) -> None:
 def test_unauthenticated_request_gets_401(server: str) -> None:
     """A request without the bearer token is refused with 401."""
     assert post(f"{server}/mcp", {}) == 401
+
+
+def test_initialize_names_the_account(server: str) -> None:
+    """Over HTTP too, the instructions name the account Jira reported at start-up."""
+    status, text = initialize(f"{server}/mcp", {"Authorization": f"Bearer {TOKEN}"})
+    assert status == 200
+    assert "Signed in as Demo User." in text
 
 
 def test_wrong_token_gets_401(server: str) -> None:

@@ -10,7 +10,9 @@ from sandbox.app import create_app
 from sandbox.config import SandboxConfig
 from sandbox.recorder import RequestRecorder
 from server.app import build_server
+from server.guide import instructions
 from tests.tools.conftest import tool_settings
+from tools import selected_tools
 
 pytestmark = pytest.mark.anyio
 
@@ -41,7 +43,29 @@ async def test_a_scoped_read_only_server_says_so(recorder: RequestRecorder) -> N
     assert "create_issue" not in text
     assert "add_attachment" not in text
     assert "lookup" in text
-    assert recorder.requests == [], "initialize must not wait for Jira"
+    assert recorder.requests == ["GET /rest/api/3/myself"], "one question: whose account"
+
+
+async def test_the_account_is_named_by_its_display_name(recorder: RequestRecorder) -> None:
+    """Start-up asks Jira whose account this is, and the model is told the display name."""
+    text = await instructions_for(recorder)
+    assert "Signed in as Demo User." in text
+
+
+async def test_without_an_answer_from_jira_the_instructions_go_without_the_name() -> None:
+    """A Jira that fails the question still lets the client initialize, without the name."""
+    config = SandboxConfig(rate_limit=None)
+    config.faults.error_rate = 1.0
+    text = await instructions_for(RequestRecorder(create_app(config)), jira_max_retries=0)
+    assert "Signed in" not in text
+    assert "Every project the account can see is allowed." in text
+
+
+async def test_an_identity_wait_of_zero_asks_nothing(recorder: RequestRecorder) -> None:
+    """JIRA_IDENTITY_WAIT=0: initialize sends no request at all."""
+    text = await instructions_for(recorder, jira_identity_wait=0)
+    assert recorder.requests == []
+    assert "Signed in" not in text
 
 
 async def test_an_unscoped_server_allows_every_visible_project(recorder: RequestRecorder) -> None:
@@ -55,16 +79,21 @@ async def test_an_unscoped_server_allows_every_visible_project(recorder: Request
 
 
 async def test_the_account_is_named_when_the_settings_name_it(recorder: RequestRecorder) -> None:
-    """An email in the settings is the account the model acts as."""
-    text = await instructions_for(
+    """The display name Jira gives for the settings' email names the account; the email
+    names it when Jira does not accept the credentials (the model still knows whose)."""
+    known = await instructions_for(
+        recorder, jira_email="demo@example.com", jira_api_token="sandbox-token"
+    )
+    refused = await instructions_for(
         recorder, jira_email="dana@example.com", jira_api_token="token-value-for-the-test"
     )
-    assert "Signed in as dana@example.com." in text
+    assert "Signed in as Demo User." in known
+    assert "Signed in as dana@example.com." in refused
 
 
 @pytest.mark.parametrize("read_only", [False, True])
 async def test_the_instructions_stay_short(recorder: RequestRecorder, *, read_only: bool) -> None:
-    """Under 120 o200k tokens, with a long scope and an email named too."""
+    """Under 120 o200k tokens, with a long scope and a long account name too."""
     text = await instructions_for(
         recorder,
         jira_projects=",".join(f"PROJECT{n}" for n in range(40)),
@@ -73,6 +102,12 @@ async def test_the_instructions_stay_short(recorder: RequestRecorder, *, read_on
         jira_api_token="token-value-for-the-test",
     )
     assert len(ENCODING.encode(text)) < MAX_TOKENS
+    settings = tool_settings(
+        jira_projects=",".join(f"PROJECT{n}" for n in range(40)), jira_read_only=read_only
+    )
+    offered = [spec.name for spec in selected_tools(settings)]
+    named = instructions(settings, offered, account="Alexandra Konstantinopoulou-Vasquez " * 3)
+    assert len(ENCODING.encode(named)) < MAX_TOKENS
 
 
 async def test_a_long_scope_names_the_first_projects_and_counts_the_rest(

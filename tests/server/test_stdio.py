@@ -28,11 +28,13 @@ CALLS: list[tuple[str, dict[str, object]]] = [
 
 
 async def test_every_tool_over_stdio() -> None:
-    """Each tool answers over stdio without an error, text and structure both."""
+    """Each tool answers over stdio without an error, text and structure both; the
+    instructions the client is given name the account."""
     params = StdioServerParameters(
         command=EXECUTABLE, args=["serve", "--sandbox"], env=clean_env(LOG_LEVEL="WARNING")
     )
     async with Client(params) as client:
+        assert "Signed in as Demo User." in (client.instructions or "")
         listed = await client.list_tools()
         assert sorted(tool.name for tool in listed.tools) == sorted(name for name, _ in CALLS)
         for name, arguments in CALLS:
