@@ -10,7 +10,8 @@ dates, and on fields with an order of their own (priority by rank, issue keys wi
 project); values that mean empty (`resolution = Unresolved`); date strings (read in the
 caller's time zone, as Jira does) and relative dates; now() and the start/end-of day, week,
 month and year functions; currentUser(), openSprints(), closedSprints(), membersOf() and
-list functions such as standardIssueTypes(). Weeks start on Monday. History (WAS, CHANGED) is not modelled and answers Unsupported.
+list functions such as standardIssueTypes(). Weeks start on Monday. History (WAS, CHANGED)
+is not modelled and answers Unsupported.
 """
 
 from __future__ import annotations
