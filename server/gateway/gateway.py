@@ -163,15 +163,16 @@ class JiraGateway:
         names: bool = False,
     ) -> SearchPage:
         """One page of the scoped query: ``POST /rest/api/3/search/jql`` on Cloud, and on
-        Data Center ``POST /rest/api/2/search``, whose page token is the next position."""
+        Data Center ``POST /rest/api/2/search``, whose page token is a place that neither
+        repeats nor skips issues while the result changes (``dc_paging``)."""
         query = self.query(jql)
         page_size = max(1, min(MAX_PAGE, max_results))
         if await self.meta.deployment() == "datacenter":
-            start = dc_search.start_of(next_page_token)
+            asked = dc_search.PageRequest(query, fields, page_size, names)
             found = await dc_search.page(
-                self.http, query, fields=fields, size=page_size, start=start, names=names
+                self.http, asked, next_page_token, now=self.http.clock.wall()
             )
-            return SearchPage(found.issues, found.next_start, query.text, found.names)
+            return SearchPage(found.issues, found.next_token, query.text, found.names)
         body: dict[str, Any] = {
             "jql": query,
             "fields": list(dict.fromkeys(fields)),

@@ -1,0 +1,146 @@
+"""Where a Data Center search continues: pages that neither repeat nor skip an issue.
+
+Data Center pages its search by position only (``startAt``). A position counts issues in
+the order of the moment it is asked, so an issue created that sorts before it (``ORDER BY
+created DESC``) pushes a seen issue onto the next page again, and an issue deleted or moved
+out of the result pulls an unseen one back onto a page already read. Three things keep the
+pages exact while costing one request a page:
+
+- a fixed order: the query's ORDER BY plus ``key`` when its order is not total, so issues
+  that tie keep their places from one request to the next;
+- a frozen result: from the second page on, ``created <= <moment of the first page>`` is
+  ANDed to the scoped query, so issues created since do not join the result at all;
+- an anchor: the token carries the position and the ids of the last issues returned; the
+  next request starts ``OVERLAP`` issues early and the page continues right after the
+  anchor, wherever it now stands, which absorbs issues that left the result (or joined it
+  before the bound) ahead of the position.
+
+The bound is written so that no time zone and no clock difference can make it earlier than
+the first page. JQL dates have minute precision and Jira reads a date written without a zone
+in the searching user's time zone (on Data Center the site's default user time zone unless
+the user chose one), which the gateway does not know without another request. A relative
+date is read against Jira's own "now" in every zone ("-25m": 25 minutes before the search;
+Atlassian, "Advanced searching - fields reference", Created). So each later page sends
+``created <= "-Nm"`` with N the whole minutes elapsed on our clock since the first page,
+rounded down and less one for a clock that steps forward between pages (``now()`` within the
+first minutes): Jira's "now" minus at most the time that really passed is never before the
+first page, whatever Jira's clock says. It may let in the issues of the last minute or two,
+which the overlap absorbs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from server import engines
+from server.errors import BadRequest
+from server.gateway.scope import ScopedQuery
+
+OVERLAP: Final = 10  # issues re-read before the position: inserts/removals absorbed per page
+ANCHORS: Final = 3  # ids of the last issues returned that the token carries
+SKEW: Final = 60  # seconds our clock may step forward between pages without losing an issue
+TOTAL_ORDER: Final = frozenset({"key", "issuekey", "id"})  # a unique sort key ends the order
+# position.frozen_at.id-id-id (frozen_at empty when the result is not frozen)
+_TOKEN: Final = re.compile(
+    rf"(\d{{1,9}})\.(\d{{0,12}})\.(\d{{1,18}}(?:-\d{{1,18}}){{0,{ANCHORS - 1}}})"
+)
+RERUN: Final = "Run the query again without page_token to start from the first page."
+BAD_TOKEN: Final = f"This page token is not a place in the search. {RERUN}"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the next page starts: the position in Jira's order when the last page was read,
+    the ids of the last issues returned (oldest first), and the first page's moment."""
+
+    position: int
+    anchors: tuple[str, ...]
+    frozen_at: int | None  # the first page's epoch second; None: the result is not frozen
+
+    def token(self) -> str:
+        """The page token: ``position.frozen_at.id-id-id``."""
+        frozen = "" if self.frozen_at is None else str(self.frozen_at)
+        return f"{self.position}.{frozen}.{'-'.join(self.anchors)}"
+
+    @classmethod
+    def parse(cls, token: str) -> Place:
+        """The place a token stands for; BadRequest for anything else."""
+        match = _TOKEN.fullmatch(token)
+        if match is None:
+            raise BadRequest(BAD_TOKEN)
+        position, frozen, anchors = match.groups()
+        return cls(int(position), tuple(anchors.split("-")), int(frozen) if frozen else None)
+
+
+def bound_operand(frozen_at: int, now: float) -> tuple[str, bool]:
+    """The operand of ``created <=`` that is never earlier than ``frozen_at``: a relative
+    date (text, False), or ``now()`` (name, True) within the first minutes."""
+    minutes = math.floor((now - frozen_at - SKEW) / 60)
+    return (f"-{minutes}m", False) if minutes > 0 else ("now", True)
+
+
+def paged_query(query: ScopedQuery, bound: tuple[str, bool] | None) -> ScopedQuery:
+    """The scoped query with a total order and, from the second page on, the frozen bound.
+
+    The text shown and bound into page tokens stays ``query.text``: these additions are how
+    pages are read, not another query.
+    """
+    # Loaded with the first search, like every use of the JQL engine.
+    from server.jql import (  # noqa: PLC0415
+        And,
+        FieldName,
+        Function,
+        Operator,
+        OrderField,
+        Query,
+        SortDirection,
+        Terminal,
+        Value,
+    )
+
+    scoped = engines.parse(query.text)
+    where = scoped.where
+    if bound is not None:
+        text, is_function = bound
+        operand = Function(text) if is_function else Value(text)
+        limit = Terminal(FieldName("created"), Operator.LESS_THAN_EQUALS, operand)
+        where = limit if where is None else And((where, limit))
+    order = scoped.order_by
+    if not any(
+        isinstance(key.field, FieldName) and key.field.name.lower() in TOTAL_ORDER for key in order
+    ):
+        order = (*order, OrderField(FieldName("key"), SortDirection.ASC))
+    return ScopedQuery(ast=query.ast, text=engines.render(Query(where, order)))
+
+
+def continue_after(
+    window: Sequence[dict[str, Any]], start: int, place: Place, size: int
+) -> tuple[list[dict[str, Any]], int] | None:
+    """Up to ``size`` issues after the latest anchor found in ``window`` (read from
+    ``start``) and the position after the last of them; None when no anchor is there.
+
+    Issues the token names are never returned again, even if their order changed.
+    """
+    ids = [str(issue.get("id", "")) for issue in window]
+    found = next((ids.index(a) for a in reversed(place.anchors) if a in ids), None)
+    if found is None:
+        return None
+    taken: list[dict[str, Any]] = []
+    last = found
+    for index in range(found + 1, len(window)):
+        if len(taken) == size:
+            break
+        last = index
+        if ids[index] not in place.anchors:
+            taken.append(window[index])
+    return taken, start + last + 1
+
+
+def last_ids(before: Sequence[str], issues: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    """The ANCHORS latest ids returned: this page's, after the earlier pages' ``before``."""
+    ids = [*before, *(str(issue["id"]) for issue in issues if issue.get("id"))]
+    return tuple(ids[-ANCHORS:])
