@@ -15,17 +15,19 @@ pages exact while costing one request a page:
   anchor, wherever it now stands, which absorbs issues that left the result (or joined it
   before the bound) ahead of the position.
 
-The bound is written so that no time zone and no clock difference can make it earlier than
-the first page. JQL dates have minute precision and Jira reads a date written without a zone
-in the searching user's time zone (on Data Center the site's default user time zone unless
-the user chose one), which the gateway does not know without another request. A relative
-date is read against Jira's own "now" in every zone ("-25m": 25 minutes before the search;
-Atlassian, "Advanced searching - fields reference", Created). So each later page sends
-``created <= "-Nm"`` with N the whole minutes elapsed on our clock since the first page,
-rounded down and less one for a clock that steps forward between pages (``now()`` within the
-first minutes): Jira's "now" minus at most the time that really passed is never before the
-first page, whatever Jira's clock says. It may let in the issues of the last minute or two,
-which the overlap absorbs.
+The bound is the first page's moment on our clock, plus ``SKEW`` for a Jira clock running
+ahead of ours, rounded up to the whole minute (JQL dates have minute precision), and written
+as a date in the account's time zone: Jira reads a date written without a zone in the
+searching user's time zone, which on Data Center is the site's default user time zone unless
+the user chose one (Atlassian, "Advanced searching - fields reference", Created). The zone is
+the ``timeZone`` of ``GET /myself`` (Data Center's User bean has it as Cloud's does: jira.js
+``src/server/models/user.ts``). Asking costs a request, so it is asked only once a page sees
+the result move (its anchor not where it was left), and then kept with the other account
+facts; until the zone is known no bound is sent, and the anchors alone keep the pages exact.
+Never earlier than the first page, the bound only lets in the issues of its last minute or
+two, which the overlap absorbs; an earlier one would drop issues that existed. A relative
+date ("-25m") would need no zone, but it moves with Jira's clock by up to a minute from one
+page to the next, so issues created around it would come and go (and anchors with them).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any, Final
 
 from server import engines
@@ -42,7 +45,7 @@ from server.gateway.scope import ScopedQuery
 
 OVERLAP: Final = 10  # issues re-read before the position: inserts/removals absorbed per page
 ANCHORS: Final = 3  # ids of the last issues returned that the token carries
-SKEW: Final = 60  # seconds our clock may step forward between pages without losing an issue
+SKEW: Final = 60  # seconds Jira's clock may run ahead of ours without an issue being lost
 TOTAL_ORDER: Final = frozenset({"key", "issuekey", "id"})  # a unique sort key ends the order
 # position.frozen_at.id-id-id (frozen_at empty when the result is not frozen)
 _TOKEN: Final = re.compile(
@@ -59,7 +62,7 @@ class Place:
 
     position: int
     anchors: tuple[str, ...]
-    frozen_at: int | None  # the first page's epoch second; None: the result is not frozen
+    frozen_at: int | None  # the bound, epoch seconds on a whole minute; None: not frozen
 
     def token(self) -> str:
         """The page token: ``position.frozen_at.id-id-id``."""
@@ -76,14 +79,25 @@ class Place:
         return cls(int(position), tuple(anchors.split("-")), int(frozen) if frozen else None)
 
 
-def bound_operand(frozen_at: int, now: float) -> tuple[str, bool]:
-    """The operand of ``created <=`` that is never earlier than ``frozen_at``: a relative
-    date (text, False), or ``now()`` (name, True) within the first minutes."""
-    minutes = math.floor((now - frozen_at - SKEW) / 60)
-    return (f"-{minutes}m", False) if minutes > 0 else ("now", True)
+def freeze_moment(now: float) -> int:
+    """The first page's moment as the bound: ``now`` plus SKEW, up to the whole minute."""
+    return math.ceil((now + SKEW) / 60) * 60
 
 
-def paged_query(query: ScopedQuery, bound: tuple[str, bool] | None) -> ScopedQuery:
+def bound_text(moment: int, zone: tzinfo) -> str:
+    """``moment`` as a JQL date in ``zone`` that is never read as an earlier instant.
+
+    In the hour a clock falls back one wall time names two instants, and Jira may take the
+    earlier; the bound then moves on to the first wall time that names only itself.
+    """
+    while True:
+        wall = datetime.fromtimestamp(moment, zone).replace(tzinfo=None)
+        if wall.replace(tzinfo=zone, fold=0).timestamp() >= moment:
+            return wall.strftime("%Y-%m-%d %H:%M")
+        moment += 60
+
+
+def paged_query(query: ScopedQuery, bound: str | None) -> ScopedQuery:
     """The scoped query with a total order and, from the second page on, the frozen bound.
 
     The text shown and bound into page tokens stays ``query.text``: these additions are how
@@ -93,7 +107,6 @@ def paged_query(query: ScopedQuery, bound: tuple[str, bool] | None) -> ScopedQue
     from server.jql import (  # noqa: PLC0415
         And,
         FieldName,
-        Function,
         Operator,
         OrderField,
         Query,
@@ -105,9 +118,7 @@ def paged_query(query: ScopedQuery, bound: tuple[str, bool] | None) -> ScopedQue
     scoped = engines.parse(query.text)
     where = scoped.where
     if bound is not None:
-        text, is_function = bound
-        operand = Function(text) if is_function else Value(text)
-        limit = Terminal(FieldName("created"), Operator.LESS_THAN_EQUALS, operand)
+        limit = Terminal(FieldName("created"), Operator.LESS_THAN_EQUALS, Value(bound))
         where = limit if where is None else And((where, limit))
     order = scoped.order_by
     if not any(
@@ -117,11 +128,21 @@ def paged_query(query: ScopedQuery, bound: tuple[str, bool] | None) -> ScopedQue
     return ScopedQuery(ast=query.ast, text=engines.render(Query(where, order)))
 
 
+@dataclass(frozen=True)
+class Continuation:
+    """The issues of a page, the position after them, and whether the last issue of the
+    page before stood where it was left (nothing joined or left the result before it)."""
+
+    issues: list[dict[str, Any]]
+    position: int
+    steady: bool
+
+
 def continue_after(
     window: Sequence[dict[str, Any]], start: int, place: Place, size: int
-) -> tuple[list[dict[str, Any]], int] | None:
+) -> Continuation | None:
     """Up to ``size`` issues after the latest anchor found in ``window`` (read from
-    ``start``) and the position after the last of them; None when no anchor is there.
+    ``start``); None when no anchor is there.
 
     Issues the token names are never returned again, even if their order changed.
     """
@@ -129,6 +150,7 @@ def continue_after(
     found = next((ids.index(a) for a in reversed(place.anchors) if a in ids), None)
     if found is None:
         return None
+    steady = ids[found] == place.anchors[-1] and start + found == place.position - 1
     taken: list[dict[str, Any]] = []
     last = found
     for index in range(found + 1, len(window)):
@@ -137,7 +159,7 @@ def continue_after(
         last = index
         if ids[index] not in place.anchors:
             taken.append(window[index])
-    return taken, start + last + 1
+    return Continuation(taken, start + last + 1, steady)
 
 
 def last_ids(before: Sequence[str], issues: Sequence[dict[str, Any]]) -> tuple[str, ...]:

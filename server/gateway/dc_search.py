@@ -12,9 +12,9 @@ else, and filters every answer as it filters Cloud's.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 
 from server import engines
@@ -32,6 +32,10 @@ LOST_PLACE = (
     "and too many issues changed before them to find the place again, so this page could "
     f"repeat or skip issues. {dc_paging.RERUN}"
 )
+
+# The account's time zone, in which Jira reads JQL dates (None: unknown); True: ask Jira for
+# it unless known, False: only a zone already known (no request).
+ZoneOf = Callable[[bool], Awaitable[tzinfo | None]]
 
 
 @dataclass(frozen=True)
@@ -66,18 +70,21 @@ class PageRequest:
 
 
 async def page(
-    http: JiraHttp, asked: PageRequest, token: str | None, *, now: float
+    http: JiraHttp, asked: PageRequest, token: str | None, *, now: float, zone_of: ZoneOf
 ) -> PositionPage:
     """One page of the query: the first (``token`` None) or the one after ``token``'s place.
 
-    One request on the common path; a second only when the anchor moved out of the usual
-    window (``dc_paging``), and an error rather than a page that could skip issues.
+    One request on the common path. Only when the result is seen moving: the account's
+    time zone once (so that the next pages are frozen), a second search when the anchor
+    moved out of the usual window (``dc_paging``), and an error rather than a page that
+    could skip issues.
     """
     if not token:
-        return await _first(http, asked, math.ceil(now))
+        return await _first(http, asked, dc_paging.freeze_moment(now))
     place = dc_paging.Place.parse(token)
     frozen = place.frozen_at
-    bound = None if frozen is None else dc_paging.bound_operand(frozen, now)
+    zone = await zone_of(False) if frozen is not None else None
+    bound = dc_paging.bound_text(frozen, zone) if frozen is not None and zone else None
     jql = dc_paging.paged_query(asked.query, bound)
     for before in (dc_paging.OVERLAP, WIDE):
         start = max(0, place.position - before)
@@ -86,10 +93,11 @@ async def page(
         window = _issues(data)[:count]
         found = dc_paging.continue_after(window, start, place, asked.size)
         if found is not None:
-            issues, position = found
-            anchors = dc_paging.last_ids(place.anchors, issues)
-            following = dc_paging.Place(position, anchors, place.frozen_at)
-            return _page(data, issues, following)
+            if frozen is not None and bound is None and not found.steady:
+                await zone_of(True)  # the result moves: freeze it from the next page on
+            anchors = dc_paging.last_ids(place.anchors, found.issues)
+            following = dc_paging.Place(found.position, anchors, frozen)
+            return _page(data, found.issues, following)
         if not window and start == 0:
             return _page(data, [], None)  # nothing matches any more: the search is over
     raise BadRequest(LOST_PLACE)

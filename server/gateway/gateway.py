@@ -15,7 +15,9 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import anyio
 
@@ -170,7 +172,7 @@ class JiraGateway:
         if await self.meta.deployment() == "datacenter":
             asked = dc_search.PageRequest(query, fields, page_size, names)
             found = await dc_search.page(
-                self.http, asked, next_page_token, now=self.http.clock.wall()
+                self.http, asked, next_page_token, now=self.http.clock.wall(), zone_of=self._zone
             )
             return SearchPage(found.issues, found.next_token, query.text, found.names)
         body: dict[str, Any] = {
@@ -195,6 +197,22 @@ class JiraGateway:
             jql=query.text,
             names=dict(data.get("names") or {}),
         )
+
+    async def _zone(self, ask: bool) -> tzinfo | None:
+        """The account's time zone, in which Jira reads JQL dates; None when unknown.
+
+        Without ``ask`` only an account already read counts (no request).
+        """
+        known = self.meta.known_myself()
+        try:
+            account = known if known is not None or not ask else await self.meta.myself()
+        except JiraError:
+            return None  # pages stay exact by their anchors, only not frozen
+        name = account.get("timeZone") if account else None
+        try:
+            return ZoneInfo(name) if isinstance(name, str) and name else None
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
 
     async def search_all(
         self, jql: str | ScopedQuery, *, fields: Sequence[str] = ("id",), page_size: int = MAX_PAGE
