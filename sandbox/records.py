@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sandbox.jql_eval import EvalContext, Unsupported, compile_where, sort_records
 from sandbox.seed import FLAGGED, RANK, SPRINT, STORY_POINTS
@@ -289,6 +290,7 @@ def context(site: Site, account_id: str) -> EvalContext:
     return EvalContext(
         now=site.now,
         current_user=account_id,
+        zone=_zone_of(site, account_id),
         open_sprints=frozenset(by_state.get("active", set()) | by_state.get("future", set())),
         closed_sprints=frozenset(by_state.get("closed", set())),
         future_sprints=frozenset(by_state.get("future", set())),
@@ -299,6 +301,15 @@ def context(site: Site, account_id: str) -> EvalContext:
         empty_words={"resolution": frozenset({UNRESOLVED.casefold()})},
         lists=_list_functions(site),
     )
+
+
+def _zone_of(site: Site, account_id: str) -> ZoneInfo | None:
+    """The caller's time zone, in which Jira reads dates written without one."""
+    user = site.users.get(account_id)
+    try:
+        return ZoneInfo(user.time_zone) if user else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def _priority_ranks(site: Site) -> dict[str, int]:

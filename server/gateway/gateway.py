@@ -15,7 +15,9 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import anyio
 
@@ -163,15 +165,16 @@ class JiraGateway:
         names: bool = False,
     ) -> SearchPage:
         """One page of the scoped query: ``POST /rest/api/3/search/jql`` on Cloud, and on
-        Data Center ``POST /rest/api/2/search``, whose page token is the next position."""
+        Data Center ``POST /rest/api/2/search``, whose page token is a place that neither
+        repeats nor skips issues while the result changes (``dc_paging``)."""
         query = self.query(jql)
         page_size = max(1, min(MAX_PAGE, max_results))
         if await self.meta.deployment() == "datacenter":
-            start = dc_search.start_of(next_page_token)
+            asked = dc_search.PageRequest(query, fields, page_size, names)
             found = await dc_search.page(
-                self.http, query, fields=fields, size=page_size, start=start, names=names
+                self.http, asked, next_page_token, now=self.http.clock.wall(), zone_of=self._zone
             )
-            return SearchPage(found.issues, found.next_start, query.text, found.names)
+            return SearchPage(found.issues, found.next_token, query.text, found.names)
         body: dict[str, Any] = {
             "jql": query,
             "fields": list(dict.fromkeys(fields)),
@@ -194,6 +197,22 @@ class JiraGateway:
             jql=query.text,
             names=dict(data.get("names") or {}),
         )
+
+    async def _zone(self, ask: bool) -> tzinfo | None:
+        """The account's time zone, in which Jira reads JQL dates; None when unknown.
+
+        Without ``ask`` only an account already read counts (no request).
+        """
+        known = self.meta.known_myself()
+        try:
+            account = known if known is not None or not ask else await self.meta.myself()
+        except JiraError:
+            return None  # pages stay exact by their anchors, only not frozen
+        name = account.get("timeZone") if account else None
+        try:
+            return ZoneInfo(name) if isinstance(name, str) and name else None
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
 
     async def search_all(
         self, jql: str | ScopedQuery, *, fields: Sequence[str] = ("id",), page_size: int = MAX_PAGE

@@ -64,6 +64,13 @@ class MetaApi:
             self._myself = (now, data)
         return self._myself[1]
 
+    def known_myself(self) -> dict[str, Any] | None:
+        """The account as last read, however long ago, without a request (None: never read).
+
+        For facts that do not change with a display name, such as the time zone.
+        """
+        return self._myself[1] if self._myself is not None else None
+
     async def my_groups(self) -> list[str]:
         """The names of the groups the account belongs to (``/myself?expand=groups``)."""
         data = await self.http.request("GET", "/rest/api/3/myself", params={"expand": "groups"})

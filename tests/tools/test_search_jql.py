@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
+from sandbox.app import create_app
 from sandbox.config import SandboxConfig
-from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of
+from sandbox.recorder import RequestRecorder
+from sandbox.site import Site
+from server.app import build_server
+from tests.gateway.fakes import FakeClock
+from tests.sandbox import churn
+from tests.sandbox.churn import issues_of
+from tests.sandbox.helpers import site_of
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of, tool_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -399,3 +410,103 @@ async def test_auto_detection_asks_server_info_once(
     assert len(set(keys)) == 10
     assert first["approximate_total"] == len(site_keys(sandbox_app, "OPS"))
     assert sandbox_config.counters.requests == 4
+
+
+# Data Center pages while other people work ------------------------------------------------
+
+ORDERINGS = (
+    "ORDER BY created DESC",
+    "ORDER BY created ASC",
+    "",
+    "ORDER BY priority DESC",
+    "ORDER BY key DESC",
+)
+
+
+@asynccontextmanager
+async def datacenter_client(clock: FakeClock) -> AsyncIterator[tuple[Client, Site, list[str]]]:
+    """A client of a server on a Data Center sandbox sharing ``clock``: the client, the
+    site, and the requests the sandbox receives."""
+    app = create_app(SandboxConfig(rate_limit=None, deployment="datacenter", clock=clock.wall))
+    recorder = RequestRecorder(app)
+    settings = tool_settings(jira_deployment="datacenter", jira_projects=SCOPE)
+    server = build_server(settings, jira_app=recorder, clock=clock)
+    async with Client(server, raise_exceptions=False) as client:
+        yield client, site_of(app), recorder.requests
+
+
+async def walk(
+    client: Client,
+    site: Site,
+    order: str,
+    between: Callable[[Site, list[str]], None],
+    limit: int = 7,
+) -> tuple[list[str], int]:
+    """Every page of a SHOP search, calling ``between`` after each: keys seen, pages read."""
+    seen: list[str] = []
+    pages = 0
+    arguments: dict[str, Any] = {"jql": f"project = SHOP {order}".strip(), "limit": limit}
+    while pages < 60:
+        data = data_of(await search(client, **arguments))
+        seen.extend(issue["key"] for issue in data["issues"])
+        pages += 1
+        if data["next_page_token"] is None:
+            break
+        arguments["page_token"] = data["next_page_token"]
+        between(site, seen)
+    return seen, pages
+
+
+@pytest.mark.parametrize("order", ORDERINGS)
+async def test_datacenter_pages_neither_repeat_nor_skip_while_issues_change(order: str) -> None:
+    """On Data Center, issues created, deleted and moved out of the query between pages
+    repeat no issue and skip none that existed at the first page; one search per page."""
+    clock = FakeClock(wall_start=time.time())
+    existing: dict[int, str] = {}
+    gone: set[int] = set()
+
+    def others_work(site: Site, seen: list[str]) -> None:
+        existing.update(existing or issues_of(site, "SHOP"))
+        for _ in range(3):
+            clock.now += 7
+            churn.create_issue(site, "SHOP")
+        shop = [i for i in site.issues() if i.project == "SHOP" and i.id in existing]
+        read = [i for i in shop if i.key in seen]
+        unread = [i for i in shop if i.key not in seen]
+        churn.delete_issue(site, read[0])
+        site.move_issue(read[-1], "OPS")
+        gone.update({read[0].id, read[-1].id})
+        if unread:
+            churn.delete_issue(site, unread[-1])
+            gone.add(unread[-1].id)
+
+    async with datacenter_client(clock) as (client, site, requests):
+        seen, pages = await walk(client, site, order, others_work)
+    assert len(seen) == len(set(seen))  # no repeats
+    assert {key for id_, key in existing.items() if id_ not in gone} <= set(seen)  # no skips
+    assert requests.count("POST /rest/api/2/search") == pages
+    assert requests.count("GET /rest/api/2/myself") == 1  # the zone, once the result moved
+
+
+async def test_datacenter_result_is_frozen_at_the_first_page() -> None:
+    """Issues created minutes after the first page, more than a page's worth each time and
+    sorting first, do not join the result; once the account's time zone is known (the first
+    search that saw the result move asked it) each page costs one search."""
+    clock = FakeClock(wall_start=time.time())
+    created: list[str] = []
+
+    def busy_minutes(site: Site, _seen: list[str]) -> None:
+        clock.now += 300
+        created.extend(churn.create_issue(site, "SHOP").key for _ in range(25))
+
+    async with datacenter_client(clock) as (client, site, requests):
+        learning, _ = await walk(client, site, "ORDER BY created DESC", busy_minutes, 20)
+        before, existing = len(requests), issues_of(site, "SHOP")
+        created.clear()
+        seen, pages = await walk(client, site, "ORDER BY created DESC", busy_minutes, 50)
+        sent = requests[before:]
+    for keys in (learning, seen):
+        assert len(keys) == len(set(keys))
+    assert sorted(seen) == sorted(existing.values())
+    assert len(created) == 25 * (pages - 1)
+    assert sent == ["POST /rest/api/2/search"] * pages
