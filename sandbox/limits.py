@@ -1,9 +1,16 @@
-"""Jira Cloud's rate limits at the sandbox's edge.
+"""Jira's rate limits at the sandbox's edge.
 
-Two limits, both answering 429 the way Jira does (Retry-After, X-RateLimit-*, RateLimit-Reason):
-a token bucket per credential (`jira-burst-based`) and a sliding window of writes per issue
-(`jira-per-issue-on-write`, Atlassian's 20 writes per 2 seconds by default). Time comes from
-`config.clock`, so tests move it by hand.
+On Cloud, two limits, both answering 429 the way Jira does (Retry-After, X-RateLimit-*,
+RateLimit-Reason): a token bucket per credential (`jira-burst-based`) and a sliding window of
+writes per issue (`jira-per-issue-on-write`, Atlassian's 20 writes per 2 seconds by default).
+
+On Data Center, where an administrator may turn rate limiting on, one token bucket per user
+and its own headers: X-RateLimit-Limit (the bucket's size), X-RateLimit-Remaining,
+X-RateLimit-Interval-Seconds, X-RateLimit-FillRate and Retry-After; no RateLimit-Reason, no
+X-RateLimit-Reset and no per-issue window (Atlassian's Data Center "Improving instance
+stability with rate limiting" and its HTTP headers page).
+
+Time comes from `config.clock`, so tests move it by hand.
 """
 
 from __future__ import annotations
@@ -49,6 +56,23 @@ def written_issue(method: str, path: str) -> str | None:
 def iso_utc(timestamp: float) -> str:
     """An instant as Jira's X-RateLimit-Reset writes it: 2026-01-01T01:01:01Z."""
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def datacenter_headers(bucket: TokenBucket) -> dict[str, str]:
+    """Data Center's rate-limit headers for a user's bucket."""
+    return {
+        "X-RateLimit-Limit": f"{bucket.capacity:g}",
+        "X-RateLimit-Remaining": str(bucket.remaining),
+        "X-RateLimit-Interval-Seconds": "1",
+        "X-RateLimit-FillRate": f"{bucket.rate:g}",
+    }
+
+
+def datacenter_too_many(wait: float, bucket: TokenBucket) -> JSONResponse:
+    """Data Center's 429: its own headers, and Retry-After in whole seconds (at least 1)."""
+    headers = {**datacenter_headers(bucket), "Retry-After": str(max(1, math.ceil(wait)))}
+    body = {"errorMessages": ["Rate limit exceeded."], "errors": {}}
+    return JSONResponse(body, status_code=429, headers=headers)
 
 
 def too_many_requests(wait: float, now: float, limit: float, reason: str) -> JSONResponse:
@@ -142,7 +166,10 @@ class RateLimitMiddleware:
         self.buckets: dict[str, TokenBucket] = {}
         # Times of the requests admitted within the last second (for busiest_second).
         self.recent: deque[float] = deque()
-        self.writes = WriteWindow(*config.per_issue_writes) if config.per_issue_writes else None
+        self.datacenter = config.deployment == "datacenter"
+        # Data Center has no per-issue write window.
+        per_issue = config.per_issue_writes and not self.datacenter
+        self.writes = WriteWindow(*config.per_issue_writes) if per_issue else None
         self.resolve = _issue_resolver(site)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -154,15 +181,17 @@ class RateLimitMiddleware:
         if bucket is not None and not bucket.take(now):
             self.counters.throttled_burst += 1
             wait = bucket.wait(now)
-            await too_many_requests(wait, now, bucket.rate, "jira-burst-based")(
-                scope, receive, send
-            )
+            if self.datacenter:
+                refusal = datacenter_too_many(wait, bucket)
+            else:
+                refusal = too_many_requests(wait, now, bucket.rate, "jira-burst-based")
+            await refusal(scope, receive, send)
             return
         if bucket is not None:
             self._count_busiest_second(now)
         if await self._refuse_write(scope, receive, send, now):
             return
-        await self.app(scope, receive, self._with_headers(send, bucket))
+        await self.app(scope, receive, self._with_headers(send, bucket, self.datacenter))
 
     def _count_busiest_second(self, now: float) -> None:
         """Keep the admitted requests of the last second; note the most there ever were."""
@@ -194,16 +223,23 @@ class RateLimitMiddleware:
         return True
 
     @staticmethod
-    def _with_headers(send: Send, bucket: TokenBucket | None) -> Send:
+    def _with_headers(send: Send, bucket: TokenBucket | None, datacenter: bool) -> Send:
         if bucket is None:
             return send
+        if datacenter:
+            extra = datacenter_headers(bucket)
+        else:
+            extra = {
+                "X-RateLimit-Limit": f"{bucket.rate:g}",
+                "X-RateLimit-Remaining": str(bucket.remaining),
+            }
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 # An inner 429 (a fault's storm) already speaks for its own limit: keep it.
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("X-RateLimit-Limit", f"{bucket.rate:g}")
-                headers.setdefault("X-RateLimit-Remaining", str(bucket.remaining))
+                for name, value in extra.items():
+                    headers.setdefault(name, value)
             await send(message)
 
         return send_with_headers

@@ -139,6 +139,34 @@ async def test_twenty_concurrent_searches_use_the_sandbox_burst_without_429(
     assert clock.now - started <= 1.1
 
 
+async def test_data_center_rate_limiting_is_honoured_without_cloud_headers(
+    clock: FakeClock,
+) -> None:
+    """A Data Center whose administrator allows 2 requests a second (burst 2), while the
+    gateway is set for 10: every search succeeds, each 429's Retry-After is waited out, and
+    Jira's own Remaining header soon keeps the pace under its limit."""
+    config = SandboxConfig(
+        rate_limit=2, burst=2, clock=clock.wall, sleep=clock.sleep, deployment="datacenter"
+    )
+    settings = Settings.model_validate(
+        {
+            "jira_url": "sandbox",
+            "jira_email": DEMO_EMAIL,
+            "jira_api_token": DEMO_TOKEN,
+            "jira_deployment": "datacenter",
+            "jira_rate_limit": 10,
+        }
+    )
+    async with JiraGateway.open(settings, asgi_app=create_app(config), clock=clock) as gateway:
+        started = clock.now
+        pages = [await gateway.search_page("project = SHOP") for _ in range(10)]
+    assert all(page.issues for page in pages)
+    assert config.counters.requests - config.counters.throttled == 10
+    assert config.counters.throttled >= 1, "the site's limit was reached and honoured"
+    # 10 requests at 2 a second after a burst of 2 take at least 4 s of Jira's time.
+    assert clock.now - started >= 4.0
+
+
 async def test_per_issue_hold_affects_only_that_issue(clock: FakeClock) -> None:
     """A per-issue write hold delays writes to that issue, not other issues or reads."""
     limiter = RateLimiter(rate=100, burst=100, max_concurrency=4, clock=clock)

@@ -244,3 +244,33 @@ async def test_busiest_second_counts_admitted_requests_in_any_one_second() -> No
         await http.get("/rest/api/3/myself")
     assert config.counters.throttled_burst == 3
     assert config.counters.busiest_second == 8
+
+
+@pytest.mark.anyio
+async def test_data_center_speaks_its_own_rate_limit_headers() -> None:
+    """Data Center's bucket: its size, fill rate and interval on every answer; a 429 with
+    Retry-After and none of Cloud's reason or reset headers; no per-issue write window."""
+    clock = FakeClock()
+    config = limited(clock, rate_limit=2.0, burst=3, deployment="datacenter")
+    async with client(config) as http:
+        answers = [await http.get("/rest/api/3/myself") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    first, refused = answers[0].headers, answers[-1].headers
+    assert first["X-RateLimit-Limit"] == "3"
+    assert first["X-RateLimit-Remaining"] == "2"
+    assert first["X-RateLimit-FillRate"] == "2"
+    assert first["X-RateLimit-Interval-Seconds"] == "1"
+    assert refused["Retry-After"] == "1"
+    assert refused["X-RateLimit-Remaining"] == "0"
+    assert "RateLimit-Reason" not in refused
+    assert "X-RateLimit-Reset" not in refused
+
+
+@pytest.mark.anyio
+async def test_data_center_has_no_per_issue_write_window() -> None:
+    """Writes to one issue are limited by the user's bucket alone on Data Center."""
+    clock = FakeClock()
+    config = limited(clock, rate_limit=None, per_issue_writes=(2, 2.0), deployment="datacenter")
+    async with client(config) as http:
+        answers = [await http.put("/rest/api/3/issue/DEMO-1", json={}) for _ in range(5)]
+    assert {a.status_code for a in answers} == {204}
