@@ -168,8 +168,8 @@ class RateLimitMiddleware:
         self.recent: deque[float] = deque()
         self.datacenter = config.deployment == "datacenter"
         # Data Center has no per-issue write window.
-        per_issue = config.per_issue_writes and not self.datacenter
-        self.writes = WriteWindow(*config.per_issue_writes) if per_issue else None
+        per_issue = None if self.datacenter else config.per_issue_writes
+        self.writes = WriteWindow(*per_issue) if per_issue else None
         self.resolve = _issue_resolver(site)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

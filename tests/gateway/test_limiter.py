@@ -11,6 +11,7 @@ from sandbox.app import create_app
 from sandbox.config import DEMO_EMAIL, DEMO_TOKEN, SandboxConfig
 from server.config import Settings
 from server.gateway import JiraGateway, RateLimiter
+from server.gateway.gateway import SearchPage
 from server.gateway.limiter import own_share
 from tests.gateway.conftest import JIRA, GatewayFactory, make_settings
 from tests.gateway.fakes import FakeClock
@@ -143,8 +144,8 @@ async def test_data_center_rate_limiting_is_honoured_without_cloud_headers(
     clock: FakeClock,
 ) -> None:
     """A Data Center whose administrator allows 2 requests a second (burst 2), while the
-    gateway is set for 10: every search succeeds, each 429's Retry-After is waited out, and
-    Jira's own Remaining header soon keeps the pace under its limit."""
+    gateway is set for 10 and sends 10 searches at once: every search succeeds, the 429s of
+    the first moment are waited out (Retry-After), and the pace stays under Jira's limit."""
     config = SandboxConfig(
         rate_limit=2, burst=2, clock=clock.wall, sleep=clock.sleep, deployment="datacenter"
     )
@@ -155,11 +156,20 @@ async def test_data_center_rate_limiting_is_honoured_without_cloud_headers(
             "jira_api_token": DEMO_TOKEN,
             "jira_deployment": "datacenter",
             "jira_rate_limit": 10,
+            "jira_rate_burst": 10,
         }
     )
+    pages: list[SearchPage] = []
+
+    async def search(gateway: JiraGateway) -> None:
+        pages.append(await gateway.search_page("project = SHOP"))
+
     async with JiraGateway.open(settings, asgi_app=create_app(config), clock=clock) as gateway:
         started = clock.now
-        pages = [await gateway.search_page("project = SHOP") for _ in range(10)]
+        async with anyio.create_task_group() as group:
+            for _ in range(10):
+                group.start_soon(search, gateway)
+    assert len(pages) == 10
     assert all(page.issues for page in pages)
     assert config.counters.requests - config.counters.throttled == 10
     assert config.counters.throttled >= 1, "the site's limit was reached and honoured"
