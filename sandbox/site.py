@@ -95,6 +95,11 @@ class User(BaseModel):
     time_zone: str = "Europe/Berlin"
     groups: list[str] = Field(default_factory=list)
 
+    @property
+    def username(self) -> str:
+        """The Data Center username (``name`` and ``key``): the email's first word, lowercase."""
+        return self.email.split("@", 1)[0].split(".", 1)[0].lower()
+
 
 class Component(BaseModel):
     """A project component."""
@@ -317,8 +322,11 @@ class Site:
         *,
         agile_flagged: bool = True,
         media_url: str = "https://api.media.atlassian.com",
+        deployment: str = "cloud",
     ) -> None:
         self.data = data
+        # Data Center's JQL names users by username too (``assignee = alice``).
+        self.deployment = deployment
         self.base_url = base_url.rstrip("/")
         self.clock = clock
         self.search_lag = search_lag
