@@ -160,7 +160,8 @@ class Comment(BaseModel):
 
     id: str
     author: str
-    body: Json
+    # ADF; on a Data Center sandbox a body written there is kept as its wiki-markup string.
+    body: Json | str
     created: datetime
     updated: datetime
     visibility: Json | None = None  # {"type": "role"|"group", "value": name}
@@ -246,7 +247,7 @@ class Issue(BaseModel):
     created: datetime
     updated: datetime
     status_changed: datetime
-    description: Json | None = None
+    description: Json | str | None = None  # ADF, or wiki markup written on Data Center
     assignee: str | None = None
     resolution: str | None = None
     resolved: datetime | None = None
