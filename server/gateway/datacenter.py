@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from server.gateway.dc_adapters import UserSearch
-from server.gateway.dc_text import documents_in, textarea_ids, wiki_body
+from server.gateway.dc_text import TextareaIds, documents_in, textarea_ids, wiki_body
 from server.gateway.dc_users import name_refs, with_account_ids
 from server.gateway.dialect import DataCenterDialect, Json, Wire
 
@@ -24,6 +24,12 @@ def datacenter_dialect(meta: MetaApi) -> DataCenterDialect:
 
     async def textareas() -> frozenset[str]:
         return textarea_ids(await meta.fields())
+
+    return dialect_with(textareas)
+
+
+def dialect_with(textareas: TextareaIds) -> DataCenterDialect:
+    """The Data Center dialect, learning the site's textarea custom fields from ``textareas``."""
 
     async def answer_in(asked: Wire, data: Json) -> Json:
         data = with_account_ids(data)
