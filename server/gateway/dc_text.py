@@ -13,7 +13,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-from server.wiki import adf_to_wiki, wiki_to_adf
+from server import engines
 
 Json = Any
 TextareaIds = Callable[[], Awaitable[frozenset[str]]]
@@ -35,7 +35,7 @@ def is_document(value: Json) -> bool:
 def wiki_body(body: Json) -> Json:
     """``body`` with every ADF document in it (at any depth) written as wiki markup."""
     if is_document(body):
-        return adf_to_wiki(body)
+        return engines.adf_to_wiki(body)
     if isinstance(body, dict):
         return {key: wiki_body(value) for key, value in body.items()}
     if isinstance(body, list):
@@ -92,7 +92,7 @@ def _has_custom_text(fields: dict[str, Any]) -> bool:
 def _fields_to_adf(fields: dict[str, Any], textareas: frozenset[str]) -> None:
     for key in (*RICH_SYSTEM_FIELDS, *textareas):
         if isinstance(fields.get(key), str):
-            fields[key] = wiki_to_adf(fields[key])
+            fields[key] = engines.wiki_to_adf(fields[key])
     _comment_answer(fields.get("comment"))
 
 
@@ -103,4 +103,4 @@ def _comment_answer(data: Json) -> None:
     comments = data.get("comments")
     for comment in comments if isinstance(comments, list) else [data]:
         if isinstance(comment, dict) and isinstance(comment.get("body"), str):
-            comment["body"] = wiki_to_adf(comment["body"])
+            comment["body"] = engines.wiki_to_adf(comment["body"])
