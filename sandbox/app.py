@@ -31,6 +31,7 @@ def build(config: SandboxConfig) -> Site:
         config.search_lag,
         agile_flagged=config.agile_flagged,
         media_url=config.media_url,
+        deployment=config.deployment,
     )
     if config.data_path:
         store.attach(site, config.data_path)

@@ -15,7 +15,14 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.config import BasicCredential, BearerCredential, Counters, Credential, SandboxConfig
+from sandbox.config import (
+    DEMO_PAT,
+    BasicCredential,
+    BearerCredential,
+    Counters,
+    Credential,
+    SandboxConfig,
+)
 
 UNAUTHENTICATED = "You are not authenticated. Authentication required to perform this operation."
 ANONYMOUS_PATHS = frozenset({"/rest/api/3/serverInfo", "/rest/api/2/serverInfo"})
@@ -34,7 +41,9 @@ def _same(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def _basic(value: str, credentials: tuple[Credential, ...]) -> Credential:
+def _basic(
+    value: str, credentials: tuple[Credential, ...], *, usernames: bool = False
+) -> Credential:
     try:
         decoded = base64.b64decode(value, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError) as exc:
@@ -44,11 +53,19 @@ def _basic(value: str, credentials: tuple[Credential, ...]) -> Credential:
         if (
             sep
             and isinstance(cred, BasicCredential)
-            and _same(email.lower(), cred.email.lower())
+            and _same_account(email.lower(), cred, usernames=usernames)
             and _same(token, cred.token)
         ):
             return cred
     raise AuthError
+
+
+def _same_account(given: str, cred: BasicCredential, *, usernames: bool) -> bool:
+    """Whether ``given`` names the credential's account: its email, or on Data Center (which
+    takes ``username:password``) its username as well."""
+    if usernames and _same(given, cred.username):
+        return True
+    return _same(given, cred.email.lower())
 
 
 def _bearer(value: str, credentials: tuple[Credential, ...]) -> Credential:
@@ -58,12 +75,15 @@ def _bearer(value: str, credentials: tuple[Credential, ...]) -> Credential:
     raise AuthError
 
 
-def identify(header: str, credentials: tuple[Credential, ...]) -> Credential:
-    """The credential an Authorization header carries, or AuthError."""
+def identify(
+    header: str, credentials: tuple[Credential, ...], *, usernames: bool = False
+) -> Credential:
+    """The credential an Authorization header carries, or AuthError; ``usernames``: Basic
+    may name the account by username (Data Center)."""
     scheme, _, value = header.strip().partition(" ")
     match scheme.lower():
         case "basic":
-            return _basic(value.strip(), credentials)
+            return _basic(value.strip(), credentials, usernames=usernames)
         case "bearer":
             return _bearer(value.strip(), credentials)
         case _:
@@ -71,12 +91,12 @@ def identify(header: str, credentials: tuple[Credential, ...]) -> Credential:
 
 
 def authenticate(
-    header: str | None, path: str, credentials: tuple[Credential, ...]
+    header: str | None, path: str, credentials: tuple[Credential, ...], *, usernames: bool = False
 ) -> Credential | None:
     """The caller's credential; None for an anonymous call to an anonymous path."""
     if header is not None:
         # Wrong credentials are refused even on anonymous paths, as Jira does.
-        return identify(header, credentials)
+        return identify(header, credentials, usernames=usernames)
     if path in ANONYMOUS_PATHS or path.startswith(MEDIA_PREFIX):
         return None
     raise AuthError
@@ -97,6 +117,10 @@ class AuthMiddleware:
     def __init__(self, app: ASGIApp, config: SandboxConfig) -> None:
         self.app = app
         self.credentials = config.credentials
+        # Data Center also takes Basic username:password and the demo personal access token.
+        self.usernames = config.deployment == "datacenter"
+        if self.usernames:
+            self.credentials = (*config.credentials, BearerCredential(DEMO_PAT))
         self.counters: Counters = config.counters
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -107,7 +131,9 @@ class AuthMiddleware:
         self.counters.requests += 1
         header = Headers(scope=scope).get("authorization")
         try:
-            credential = authenticate(header, scope["path"], self.credentials)
+            credential = authenticate(
+                header, scope["path"], self.credentials, usernames=self.usernames
+            )
         except AuthError:
             self.counters.unauthenticated += 1
             await unauthorized()(scope, receive, send)

@@ -22,6 +22,8 @@ DEMO_EMAIL = "demo@example.com"
 DEMO_TOKEN = "sandbox-token"  # noqa: S105
 # A personal access token gets an account of its own so tests can tell the two apart.
 PAT_ACCOUNT_ID = "5b10ac8d82e05b22cc7d4ef6"
+# The demo personal access token a Data Center sandbox also accepts (user `pat`).
+DEMO_PAT = "sandbox-pat"
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,11 @@ class BasicCredential:
     def label(self) -> str:
         """Name of the credential in logs and rate-limit buckets (never the secret)."""
         return f"basic:{self.email}"
+
+    @property
+    def username(self) -> str:
+        """The account's Data Center username: the email's first word, as the site names it."""
+        return self.email.split("@", 1)[0].split(".", 1)[0].lower()
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,10 @@ def aliases(catalogue: list[FieldDef], roles: dict[str, str] | None = None) -> d
 
 
 def adf_text(node: Any) -> str:
-    """The plain text of an ADF node (paragraphs separated by spaces)."""
+    """The plain text of an ADF node (paragraphs separated by spaces); a wiki-markup string
+    written on Data Center is its own text."""
+    if isinstance(node, str):
+        return node
     if isinstance(node, dict):
         if node.get("type") == "text":
             return str(node.get("text", ""))
@@ -150,9 +153,14 @@ class IssueRecord:
     # Values of the user, catalogue and text fields -----------------------------------------
 
     def user(self, account_id: str | None) -> list[Scalar]:
-        """accountId, email and display name of a user field."""
+        """accountId, email and display name of a user field (and on Data Center, whose JQL
+        names users by username, the username)."""
         u = self.site.users.get(account_id) if account_id else None
-        return [u.account_id, u.email, u.display_name] if u else [None]
+        if u is None:
+            return [None]
+        if self.site.deployment == "datacenter":
+            return [u.account_id, u.username, u.email, u.display_name]
+        return [u.account_id, u.email, u.display_name]
 
     def text(self, *parts: str | None) -> list[Scalar]:
         """A text field's content, [None] when empty."""

@@ -95,6 +95,11 @@ class User(BaseModel):
     time_zone: str = "Europe/Berlin"
     groups: list[str] = Field(default_factory=list)
 
+    @property
+    def username(self) -> str:
+        """The Data Center username (``name`` and ``key``): the email's first word, lowercase."""
+        return self.email.split("@", 1)[0].split(".", 1)[0].lower()
+
 
 class Component(BaseModel):
     """A project component."""
@@ -155,7 +160,8 @@ class Comment(BaseModel):
 
     id: str
     author: str
-    body: Json
+    # ADF; on a Data Center sandbox a body written there is kept as its wiki-markup string.
+    body: Json | str
     created: datetime
     updated: datetime
     visibility: Json | None = None  # {"type": "role"|"group", "value": name}
@@ -241,7 +247,7 @@ class Issue(BaseModel):
     created: datetime
     updated: datetime
     status_changed: datetime
-    description: Json | None = None
+    description: Json | str | None = None  # ADF, or wiki markup written on Data Center
     assignee: str | None = None
     resolution: str | None = None
     resolved: datetime | None = None
@@ -317,8 +323,11 @@ class Site:
         *,
         agile_flagged: bool = True,
         media_url: str = "https://api.media.atlassian.com",
+        deployment: str = "cloud",
     ) -> None:
         self.data = data
+        # Data Center's JQL names users by username too (``assignee = alice``).
+        self.deployment = deployment
         self.base_url = base_url.rstrip("/")
         self.clock = clock
         self.search_lag = search_lag

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         select_fields,
         truncate,
     )
+    from server.wiki import adf_to_wiki, wiki_to_adf
 
 # Each heavy module and the names taken from it.
 HOMES: Final = {
@@ -50,6 +51,7 @@ HOMES: Final = {
         "select_fields",
         "truncate",
     ),
+    "server.wiki": ("adf_to_wiki", "wiki_to_adf"),
 }
 # Whole modules used by attribute (``engines.detail.when(...)``), under a short name.
 MODULES: Final = {"detail": "server.shaping.detail"}
@@ -59,6 +61,7 @@ __all__ = [
     "JqlError",
     "ScopeError",
     "ShapingError",
+    "adf_to_wiki",
     "check",
     "detail",
     "flatten_issue",
@@ -77,6 +80,7 @@ __all__ = [
     "truncate",
     "validate_adf",
     "value_fields",
+    "wiki_to_adf",
 ]
 
 

@@ -17,6 +17,7 @@ from sandbox.site import Comment, Issue, Json
 MAX_COMMENTS = 5000
 MAX_CHANGELOG = 100
 ORDERS = ("created", "+created", "-created")
+EMPTY_COMMENT = "Comment body can not be empty!"
 
 
 def _visibility(v: View, value: Any) -> Json | None:
@@ -51,9 +52,9 @@ def _properties(value: Any) -> Json:
 def add_comment(
     v: View, issue: Issue, adf: Any, visibility: Any = None, properties: Any = None
 ) -> Json:
-    """Add an ADF comment by the caller; `Invalid` when the body or visibility is wrong."""
-    if not is_adf(adf) or not adf.get("content"):
-        raise fi.Invalid(NOT_ADF if not is_adf(adf) else "Comment body can not be empty!")
+    """Add an ADF comment (on Data Center a wiki-markup string) by the caller; `Invalid`
+    when the body or visibility is wrong."""
+    _check_body(v, adf)
     restricted = _visibility(v, visibility)
     props = _properties(properties)
     now = v.site.now
@@ -69,6 +70,16 @@ def add_comment(
     issue.comments.append(created)
     issue.updated = now
     return shapes.comment(v, issue.id, created, properties=bool(props))
+
+
+def _check_body(v: View, body: Any) -> None:
+    if v.datacenter:
+        if not isinstance(body, str):
+            raise fi.Invalid(fi.NOT_STRING)
+        if not body.strip():
+            raise fi.Invalid(EMPTY_COMMENT)
+    elif not is_adf(body) or not body.get("content"):
+        raise fi.Invalid(NOT_ADF if not is_adf(body) else EMPTY_COMMENT)
 
 
 async def get_comments(request: Request) -> Response:

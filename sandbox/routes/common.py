@@ -38,6 +38,13 @@ class View:
 
     site: Site
     account_id: str
+    # Which Jira answers: Data Center sends wiki markup for rich text and users by name.
+    deployment: str = "cloud"
+
+    @property
+    def datacenter(self) -> bool:
+        """Whether this sandbox plays Jira Data Center."""
+        return self.deployment == "datacenter"
 
     @property
     def base(self) -> str:
@@ -60,7 +67,7 @@ def view(request: Request) -> View:
     """The view of the site for the authenticated caller (the demo user when anonymous)."""
     site: Site = request.app.state.site
     account = request.scope.get("sandbox.account_id") or DEMO_ACCOUNT_ID
-    return View(site, account)
+    return View(site, account, getattr(request.app.state, "deployment", "cloud"))
 
 
 async def body(request: Request) -> Json:

@@ -15,6 +15,11 @@ from sandbox.routes.common import View
 from sandbox.seed import ACCEPTANCE, CUSTOMER_REF, FLAGGED, SPRINT, STORY_POINTS, SUBTASK
 from sandbox.site import Issue, Project
 
+NOT_STRING = "Operation value must be a string"
+NO_ACCOUNT_IDS = (
+    "Unrecognized field 'accountId': Jira Data Center names a user by username, "
+    '{"name": "<username>"}.'
+)
 NOT_SETTABLE = "Field '{}' cannot be set. It is not on the appropriate screen, or unknown."
 
 
@@ -68,7 +73,12 @@ def summary(v: View, value: Any) -> str:
 
 
 def rich_text(v: View, value: Any) -> Any:
-    """An ADF document (or null): v3 refuses plain strings."""
+    """An ADF document (or null): v3 refuses plain strings. Data Center takes a wiki-markup
+    string, kept as given, and refuses anything else."""
+    if v.datacenter:
+        if value is None or isinstance(value, str):
+            return value
+        raise Invalid(NOT_STRING)
     if value is None or is_adf(value):
         return value
     raise Invalid(NOT_ADF)
@@ -87,9 +97,14 @@ def priority(v: View, value: Any) -> str:
 
 
 def user(v: View, value: Any) -> str | None:
-    """An account id, by accountId/id, email or display name; null clears the field."""
+    """An account id, by accountId/id, email or display name; null clears the field.
+
+    Data Center names a user by username alone (``{"name": ...}``) and knows no accountId.
+    """
     if value is None:
         return None
+    if v.datacenter:
+        return _user_by_name(v, value)
     try:
         ref = _ref(value, ("accountId", "id", "emailAddress", "name")).lower()
     except Invalid:
@@ -98,6 +113,21 @@ def user(v: View, value: Any) -> str | None:
         if ref in (u.account_id, u.email.lower(), u.display_name.lower()) and u.active:
             return u.account_id
     raise Invalid(f"User '{ref}' cannot be assigned issues.")
+
+
+def _user_by_name(v: View, value: Any) -> str:
+    if isinstance(value, dict) and "accountId" in value and "name" not in value:
+        raise Invalid(NO_ACCOUNT_IDS)
+    try:
+        ref = _ref(value, ("name", "key")).lower()
+    except Invalid:
+        raise Invalid("Specify a valid value for the user (name).") from None
+    for u in v.site.data.users:
+        if ref == u.username:
+            if not u.active:
+                raise Invalid(f"User '{ref}' cannot be assigned issues.")
+            return u.account_id
+    raise Invalid(f"User '{ref}' does not exist.")
 
 
 def labels(v: View, value: Any) -> list[str]:

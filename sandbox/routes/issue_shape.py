@@ -160,7 +160,7 @@ _ZERO_PROGRESS = {"progress": 0, "total": 0}
 Renderer = Callable[[View, Issue], Any]
 RENDERERS: dict[str, Renderer] = {
     "summary": lambda v, i: i.summary,
-    "description": lambda v, i: i.description,
+    "description": lambda v, i: shapes.rich(v, i.description),
     "issuetype": lambda v, i: shapes.issuetype(v, v.site.issuetypes[i.issuetype]),
     "project": lambda v, i: shapes.project_ref(v, v.site.projects[i.project]),
     "status": lambda v, i: shapes.status(v, v.site.statuses[i.status]),
@@ -209,7 +209,7 @@ def render_fields(v: View, issue: Issue, selection: Selection) -> Json:
     out: Json = {}
     for fid in selection.fields:
         renderer = RENDERERS.get(v.site.role_of(fid))
-        out[fid] = renderer(v, issue) if renderer else issue.custom.get(fid)
+        out[fid] = renderer(v, issue) if renderer else shapes.rich(v, issue.custom.get(fid))
     return out
 
 

@@ -313,6 +313,8 @@ async def createmeta_fields(request: Request) -> Response:
 async def user_search(request: Request) -> Response:
     """GET /rest/api/3/user/search?query=: display names and emails starting with the query."""
     v = view(request)
+    if v.datacenter:
+        return ok(datacenter_users(v, request))
     query = request.query_params.get("query", "").strip().lower()
     account = request.query_params.get("accountId")
     if not query and not account:
@@ -333,6 +335,29 @@ async def user_search(request: Request) -> Response:
         )
     ]
     return ok([shapes.full_user(v, u) for u in found[start : start + size]])
+
+
+def datacenter_users(v: View, request: Request) -> list[Json]:
+    """Data Center's ``GET /rest/api/2/user/search?username=``: users whose username, display
+    name (or a word of it) or email starts with the text, case-insensitively (Jira Server REST
+    API v2, ``UserResource.findUsers``); the parameter is required there."""
+    text = request.query_params.get("username", "").strip().lower()
+    if not text:
+        raise ApiError(400, [DC_NO_USERNAME])
+    start = int_param(request, "startAt", 0)
+    size = min(int_param(request, "maxResults", 50), 1000)
+    found = [
+        u
+        for u in v.site.data.users
+        if u.username.startswith(text)
+        or u.email.lower().startswith(text)
+        or u.display_name.lower().startswith(text)
+        or any(w.startswith(text) for w in u.display_name.lower().split())
+    ]
+    return [shapes.full_user(v, u) for u in found[start : start + size]]
+
+
+DC_NO_USERNAME = "The username query parameter was not provided"
 
 
 async def priorities(request: Request) -> Response:

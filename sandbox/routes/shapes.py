@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from sandbox.routes.common import View, jira_time
 from sandbox.site import (
@@ -24,6 +25,7 @@ from sandbox.site import (
     User,
     Version,
 )
+from sandbox.wiki_render import adf_to_wiki
 
 _AVATAR_HOST = "https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net"
 
@@ -36,7 +38,10 @@ def avatars(seed: str, kind: str = "user") -> Json:
 
 
 def user(v: View, u: User) -> Json:
-    """A UserDetails object."""
+    """A UserDetails object; on Data Center a UserJsonBean (``name`` and ``key``, no
+    ``accountId``)."""
+    if v.datacenter:
+        return datacenter_user(v, u)
     return {
         "self": v.api(f"user?accountId={u.account_id}"),
         "accountId": u.account_id,
@@ -47,6 +52,28 @@ def user(v: View, u: User) -> Json:
         "timeZone": u.time_zone,
         "accountType": "atlassian",
     }
+
+
+def datacenter_user(v: View, u: User) -> Json:
+    """A user as Jira Data Center sends it (Jira Server REST API v2, ``UserJsonBean``)."""
+    return {
+        "self": f"{v.base}/rest/api/2/user?username={u.username}",
+        "name": u.username,
+        "key": u.username,
+        "emailAddress": u.email,
+        "avatarUrls": avatars(u.account_id),
+        "displayName": u.display_name,
+        "active": u.active,
+        "timeZone": u.time_zone,
+    }
+
+
+def rich(v: View, value: Any) -> Any:
+    """A rich-text value as sent: ADF on Cloud, a wiki-markup string on Data Center (the
+    site keeps seeded text as ADF and text written on Data Center as the string given)."""
+    if v.datacenter and isinstance(value, dict) and value.get("type") == "doc":
+        return adf_to_wiki(value)
+    return value
 
 
 def user_or_none(v: View, account_id: str | None) -> Json | None:
@@ -211,7 +238,7 @@ def comment(v: View, issue_id: int, c: Comment, *, properties: bool = False) -> 
         "self": v.api(f"issue/{issue_id}/comment/{c.id}"),
         "id": c.id,
         "author": author,
-        "body": c.body,
+        "body": rich(v, c.body),
         "updateAuthor": author,
         "created": jira_time(c.created),
         "updated": jira_time(c.updated),
@@ -249,9 +276,9 @@ def change_entry(v: View, entry: ChangeEntry) -> Json:
                     ("field", item.field),
                     ("fieldtype", "custom" if item.field_id.startswith("customfield_") else "jira"),
                     ("fieldId", item.field_id),
-                    ("from", item.from_value),
+                    ("from", _changed(v, item.field_id, item.from_value)),
                     ("fromString", item.from_string),
-                    ("to", item.to_value),
+                    ("to", _changed(v, item.field_id, item.to_value)),
                     ("toString", item.to_string),
                 )
                 if value is not None
@@ -259,6 +286,13 @@ def change_entry(v: View, entry: ChangeEntry) -> Json:
             for item in entry.items
         ],
     }
+
+
+def _changed(v: View, field_id: str, value: str | None) -> str | None:
+    """A changelog value: a user field's holds the accountId, on Data Center the username."""
+    if v.datacenter and field_id in ("assignee", "reporter") and value in v.site.users:
+        return v.site.users[value].username
+    return value
 
 
 def board(v: View, b: Board) -> Json:

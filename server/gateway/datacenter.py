@@ -8,12 +8,38 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from server.gateway.dialect import DataCenterDialect
+from server.gateway.dc_adapters import UserSearch
+from server.gateway.dc_text import TextareaIds, documents_in, textarea_ids, wiki_body
+from server.gateway.dc_users import name_refs, with_account_ids
+from server.gateway.dialect import DataCenterDialect, Json, Wire
 
 if TYPE_CHECKING:
     from server.gateway.meta import MetaApi
 
+FIELD_LIST = "/rest/api/3/field"
+
 
 def datacenter_dialect(meta: MetaApi) -> DataCenterDialect:
     """The Data Center dialect, its adapters reading site metadata through ``meta``."""
-    return DataCenterDialect(adapters=())
+
+    async def textareas() -> frozenset[str]:
+        return textarea_ids(await meta.fields())
+
+    return dialect_with(textareas)
+
+
+def dialect_with(textareas: TextareaIds) -> DataCenterDialect:
+    """The Data Center dialect, learning the site's textarea custom fields from ``textareas``."""
+
+    async def answer_in(asked: Wire, data: Json) -> Json:
+        data = with_account_ids(data)
+        # The field list holds no rich text, and reading it needs no field knowledge.
+        if asked.path == FIELD_LIST:
+            return data
+        return await documents_in(asked.path, data, textareas)
+
+    return DataCenterDialect(
+        adapters=(UserSearch(),),
+        body_out=lambda body: name_refs(wiki_body(body)),
+        answer_in=answer_in,
+    )

@@ -23,7 +23,12 @@ _LINE_BREAK = "\\\\"
 
 def markdown_to_wiki(markdown: str) -> str:
     """Convert Markdown to Jira wiki markup (empty for empty input)."""
-    return _container(_content(markdown_to_adf(markdown)))
+    return adf_to_wiki(markdown_to_adf(markdown))
+
+
+def adf_to_wiki(document: Mapping[str, object]) -> str:
+    """Write an ADF document as Jira wiki markup (empty for an empty document)."""
+    return _container(_content(document))
 
 
 def _content(node: object) -> list[Mapping[str, object]]:

@@ -98,7 +98,9 @@ async def test_done_with_resolution_then_reopen() -> None:
         assert issue is not None
         assert (issue.status, issue.resolution) == ("10001", "10001")
         assert issue.resolved is not None
-        assert issue.comments[-1].body["content"][0]["content"][0]["text"] == "closing"
+        body = issue.comments[-1].body
+        assert isinstance(body, dict)
+        assert body["content"][0]["content"][0]["text"] == "closing"
         reopen = await client.post(
             f"/rest/api/3/issue/{KEY}/transitions", json={"transition": {"id": "21"}}
         )

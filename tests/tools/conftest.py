@@ -74,3 +74,11 @@ def connect(sandbox_app: Any, deployment: Deployment) -> ClientFactory:
 def text_of(result: CallToolResult) -> str:
     """The text content the model reads."""
     return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+
+
+def on_site(request_line: str, deployment: Deployment) -> str:
+    """A recorded request as the sandbox of ``deployment`` receives it (REST v2 on Data
+    Center, where the gateway rewrites Cloud's v3 paths)."""
+    if deployment == "datacenter":
+        return request_line.replace("/rest/api/3/", "/rest/api/2/", 1)
+    return request_line

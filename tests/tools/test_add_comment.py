@@ -17,11 +17,13 @@ from sandbox.config import SandboxConfig
 from sandbox.recorder import RequestRecorder
 from sandbox.records import adf_text
 from sandbox.site import Site
+from server.adf import adf_to_markdown, markdown_to_adf
 from server.app import build_server
+from server.gateway.meta import Deployment
 from server.gateway.settle import REQUEST_PROPERTY
 from tests.gateway.fakes import FakeClock
 from tests.sandbox.helpers import site_of
-from tests.tools.conftest import ClientFactory, text_of, tool_settings
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of, tool_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -38,10 +40,12 @@ def bodies(site: Site, key: str) -> list[str]:
     return [adf_text(c.body) for c in issue.comments]
 
 
-async def test_markdown_comment_is_posted_as_adf_with_a_link(
-    connect: ClientFactory, sandbox_app: Any
+@DEPLOYMENTS
+async def test_markdown_comment_is_posted_in_the_sites_rich_text_with_a_link(
+    connect: ClientFactory, sandbox_app: Any, deployment: Deployment
 ) -> None:
-    """A Markdown comment arrives as ADF (bold and a list kept) and the answer links to it."""
+    """A Markdown comment arrives as ADF on Cloud and as wiki markup on Data Center (bold and
+    a list kept either way), and the answer links to it."""
     async with connect(jira_projects=SCOPE) as client:
         result = await client.call_tool(
             "add_comment", {"key": TARGET, "body": "**Shipped** to staging:\n\n- api\n- web"}
@@ -53,10 +57,38 @@ async def test_markdown_comment_is_posted_as_adf_with_a_link(
     assert issue is not None
     posted = issue.comments[-1]
     assert posted.id == out["comment_id"]
-    assert posted.body["content"][0]["content"][0]["marks"] == [{"type": "strong"}]
-    assert posted.body["content"][1]["type"] == "bulletList"
+    if deployment == "datacenter":
+        assert posted.body == "*Shipped* to staging:\n\n* api\n* web"
+    else:
+        assert isinstance(posted.body, dict)
+        assert posted.body["content"][0]["content"][0]["marks"] == [{"type": "strong"}]
+        assert posted.body["content"][1]["type"] == "bulletList"
     assert out["url"].endswith(f"/browse/{TARGET}?focusedCommentId={posted.id}")
     assert REQUEST_PROPERTY in posted.properties
+
+
+@DEPLOYMENTS
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        r"Use `*not bold*`, \*literal\* stars and \_under\_scores\_",
+        r"snake_case_name {braces} \[brackets\] a-b -c- +d+ ^e^ ~f~ ??g?? |pipe| !img!",
+        "h1. not a heading\n\n{code}not code{code} and \\\\ two backslashes",
+        "**Shipped**: see [the log](https://example.com/log)\n\n1. one\n2. two\n\n> quoted",
+    ],
+)
+async def test_comment_reads_back_as_the_markdown_it_was_written_in(
+    connect: ClientFactory, markdown: str
+) -> None:
+    """A comment, markup characters typed by the user included, reads back through get_issue
+    as the Markdown it was written in, on Cloud (ADF) and Data Center (wiki markup) alike."""
+    async with connect(jira_projects=SCOPE) as client:
+        posted = await client.call_tool("add_comment", {"key": TARGET, "body": markdown})
+        read = await client.call_tool("get_issue", {"key": TARGET, "comments": 1})
+    assert not posted.is_error, text_of(posted)
+    assert read.structured_content is not None
+    newest = read.structured_content["comments"][0]["body"]
+    assert newest == adf_to_markdown(markdown_to_adf(markdown))
 
 
 async def test_common_path_costs_one_write_after_the_scope_read(sandbox_app: Any) -> None:
@@ -76,6 +108,7 @@ async def test_common_path_costs_one_write_after_the_scope_read(sandbox_app: Any
     assert sent["open"] == [f"POST /rest/api/3/issue/{TARGET}/comment"]
 
 
+@DEPLOYMENTS
 async def test_visibility_is_kept_and_an_unknown_role_lists_the_valid_ones(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -102,6 +135,7 @@ async def test_visibility_is_kept_and_an_unknown_role_lists_the_valid_ones(
     assert "role:NAME or group:NAME" in text_of(malformed)
 
 
+@DEPLOYMENTS
 async def test_dry_run_posts_nothing(connect: ClientFactory, sandbox_app: Any) -> None:
     """dry_run shows the request and posts nothing."""
     before = len(bodies(site_of(sandbox_app), TARGET))
@@ -158,9 +192,11 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def sandbox_config(clock: FakeClock) -> SandboxConfig:
+def sandbox_config(clock: FakeClock, deployment: Deployment) -> SandboxConfig:
     """A sandbox without its rate limit, living on the fake clock."""
-    return SandboxConfig(rate_limit=None, clock=clock.wall, sleep=clock.sleep)
+    return SandboxConfig(
+        rate_limit=None, clock=clock.wall, sleep=clock.sleep, deployment=deployment
+    )
 
 
 @asynccontextmanager

@@ -11,8 +11,10 @@ from sandbox.seed import EPIC
 from sandbox.site import Issue, Site
 from server.adf import adf_to_markdown, markdown_to_adf
 from server.gateway.audit import REQUEST_PROPERTY
+from server.gateway.meta import Deployment
+from server.wiki import markdown_to_wiki
 from tests.sandbox.helpers import site_of
-from tests.tools.conftest import ClientFactory, text_of
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of
 from tools.support.resolve import listing
 
 pytestmark = pytest.mark.anyio
@@ -53,10 +55,12 @@ def user_id(site: Site, display_name: str) -> str:
     return next(u.account_id for u in site.data.users if u.display_name == display_name)
 
 
+@DEPLOYMENTS
 async def test_creates_issue_with_rich_description_that_reads_back(
-    connect: ClientFactory, sandbox_app: Any
+    connect: ClientFactory, sandbox_app: Any, deployment: Deployment
 ) -> None:
-    """A rich Markdown description becomes ADF that Jira accepts and that reads back the same."""
+    """A rich Markdown description becomes ADF (wiki markup on Data Center) that Jira accepts
+    and that reads back the same."""
     site = site_of(sandbox_app)
     async with connect(jira_projects=SCOPE) as client:
         result = await client.call_tool(
@@ -76,8 +80,14 @@ async def test_creates_issue_with_rich_description_that_reads_back(
     assert created.project == "SHOP"
     assert out["id"] == str(created.id)
     assert out["url"].endswith(f"/browse/{created.key}")
-    assert created.description == markdown_to_adf(RICH_MARKDOWN)
-    assert adf_to_markdown(created.description) == adf_to_markdown(markdown_to_adf(RICH_MARKDOWN))
+    if deployment == "datacenter":
+        assert created.description == markdown_to_wiki(RICH_MARKDOWN)
+    else:
+        assert created.description == markdown_to_adf(RICH_MARKDOWN)
+    async with connect(jira_projects=SCOPE) as client:
+        read = await client.call_tool("get_issue", {"key": created.key})
+    assert read.structured_content is not None
+    assert read.structured_content["description"] == adf_to_markdown(markdown_to_adf(RICH_MARKDOWN))
     assert site.priorities[created.priority].name == "High"
     assert created.labels == ["checkout", "payments"]
     assert created.assignee == user_id(site, "Alice Johnson")

@@ -5,11 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from mcp import Client
 
+from sandbox.app import create_app
+from sandbox.config import SandboxConfig
 from sandbox.recorder import RequestRecorder
 from sandbox.seed_deep import DEEP, DEEP_CHANGES, DEEP_COMMENTS
+from server.app import build_server
+from server.gateway.meta import Deployment
 from tests.sandbox.helpers import site_of
-from tests.tools.conftest import ClientFactory, text_of
+from tests.tools.conftest import (
+    DEPLOYMENTS,
+    ClientFactory,
+    on_site,
+    text_of,
+    tool_settings,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -76,14 +87,15 @@ async def test_long_text_is_cut_with_a_marker_saying_how_to_read_more(
     assert "larger max_text" in description
 
 
+@DEPLOYMENTS
 async def test_no_comments_asked_costs_no_comment_request(
-    connect: ClientFactory, sandbox_app: RequestRecorder
+    connect: ClientFactory, sandbox_app: RequestRecorder, deployment: Deployment
 ) -> None:
     """comments=0 and changelog=0: one request, and no comment total is claimed."""
     async with connect(jira_projects=SCOPE) as client:
         sandbox_app.take()
         result = await client.call_tool("get_issue", {"key": "SHOP-2", "comments": 0})
-    assert sandbox_app.take() == ["GET /rest/api/3/issue/SHOP-2"]
+    assert sandbox_app.take() == [on_site("GET /rest/api/3/issue/SHOP-2", deployment)]
     assert result.structured_content["comments_total"] is None
     assert "Comments:" not in text_of(result)
 
@@ -123,3 +135,23 @@ async def test_forbidden_and_moved_issues_are_refused_alike(
     assert gone.is_error
     assert text_of(gone).replace("SHOP-12", "#") == text_of(missing).replace("SHOP-9999", "#")
     assert moved.summary not in text_of(gone)
+
+
+async def _read_on(deployment: Deployment, key: str) -> tuple[Any, str]:
+    """get_issue's structured answer and text for ``key`` from a sandbox of ``deployment``."""
+    # One fixed clock: both sandboxes seed the same site at the same moment.
+    app = create_app(SandboxConfig(rate_limit=None, deployment=deployment, clock=lambda: 1.8e9))
+    server = build_server(tool_settings(jira_deployment=deployment), jira_app=app)
+    async with Client(server, raise_exceptions=False) as client:
+        result = await client.call_tool("get_issue", {"key": key, "comments": 100})
+    assert not result.is_error, text_of(result)
+    return result.structured_content, text_of(result)
+
+
+@pytest.mark.parametrize("key", [DEEP, "SHOP-2", "OPS-3"])
+async def test_an_issue_reads_the_same_from_data_center_wiki_markup(key: str) -> None:
+    """Description and comments sent as wiki markup by Data Center read as the same Markdown
+    as Cloud's ADF: headings, lists and code of the deep issue included."""
+    cloud, datacenter = await _read_on("cloud", key), await _read_on("datacenter", key)
+    assert datacenter == cloud
+    assert cloud[0]["description"]

@@ -10,11 +10,12 @@ from mcp import Client
 from mcp.types import CallToolResult
 
 from sandbox.app import create_app
-from sandbox.config import DEMO_DISPLAY_NAME, SandboxConfig
+from sandbox.config import DEMO_DISPLAY_NAME, DEMO_PAT, SandboxConfig
 from sandbox.recorder import RequestRecorder
 from server.app import build_server
+from server.gateway.meta import Deployment
 from tests.sandbox.helpers import site_of
-from tests.tools.conftest import ClientFactory, text_of, tool_settings
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of, tool_settings
 from tools.lookup import KINDS, LIVE_KINDS
 
 pytestmark = pytest.mark.anyio
@@ -42,6 +43,7 @@ def arguments(kind: str) -> dict[str, str]:
     return {"kind": kind, "query": "a"} if kind == "users" else {"kind": kind}
 
 
+@DEPLOYMENTS
 async def test_every_kind_without_a_scope_lists_the_sites_data(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -127,11 +129,14 @@ async def test_the_query_filters_names_ignoring_case(connect: ClientFactory) -> 
     assert text_of(nothing) == "No priorities found."
 
 
+@DEPLOYMENTS
 async def test_users_are_found_by_name_or_email_and_need_a_query(
-    connect: ClientFactory, sandbox_app: Any
+    connect: ClientFactory, sandbox_app: Any, deployment: Deployment
 ) -> None:
-    """users searches Jira by a name or an email; without a query it says what to give."""
+    """users searches Jira by a name or an email; without a query it says what to give. On
+    Data Center a user's id is its username."""
     person = site_of(sandbox_app).data.users[2]
+    person_id = person.username if deployment == "datacenter" else person.account_id
     async with connect() as client:
         by_name = await client.call_tool(
             "lookup", {"kind": "users", "query": person.display_name.split()[0].lower()}
@@ -140,10 +145,27 @@ async def test_users_are_found_by_name_or_email_and_need_a_query(
         bare = await client.call_tool("lookup", {"kind": "users"})
     assert person.display_name in names(by_name)
     assert items(by_email) == [
-        {"id": person.account_id, "name": person.display_name, "email": person.email}
+        {"id": person_id, "name": person.display_name, "email": person.email}
     ]
     assert bare.is_error
     assert "needs query" in text_of(bare)
+
+
+@pytest.mark.parametrize("deployment", ["datacenter"])
+async def test_data_center_users_and_me_are_named_by_username(
+    connect: ClientFactory, sandbox_app: Any
+) -> None:
+    """On Data Center users are found by username too, and me is the token's own user: the
+    demo user by Basic, the PAT user by a personal access token (Bearer)."""
+    carol = next(u for u in site_of(sandbox_app).data.users if u.username == "carol")
+    async with connect() as client:
+        by_username = await client.call_tool("lookup", {"kind": "users", "query": "CAROL"})
+        me = await client.call_tool("lookup", {"kind": "me"})
+    async with connect(jira_pat=DEMO_PAT) as client:
+        me_by_pat = await client.call_tool("lookup", {"kind": "me"})
+    assert items(by_username) == [{"id": "carol", "name": carol.display_name, "email": carol.email}]
+    assert items(me) == [{"id": "demo", "name": DEMO_DISPLAY_NAME, "email": "demo@example.com"}]
+    assert items(me_by_pat) == [{"id": "pat", "name": "PAT User", "email": "pat@example.com"}]
 
 
 async def test_long_lists_are_cut_with_a_hint_to_narrow_them(

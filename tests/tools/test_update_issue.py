@@ -11,8 +11,9 @@ from sandbox.recorder import RequestRecorder
 from sandbox.records import adf_text
 from sandbox.seed import STORY
 from sandbox.site import Issue, Site
+from server.gateway.meta import Deployment
 from tests.sandbox.helpers import site_of
-from tests.tools.conftest import ClientFactory, text_of
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, on_site, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -42,8 +43,9 @@ def story(site: Site, n: int = 0) -> Issue:
     return found[n]
 
 
+@DEPLOYMENTS
 async def test_five_fields_in_one_write(
-    connect: ClientFactory, sandbox_app: RequestRecorder
+    connect: ClientFactory, sandbox_app: RequestRecorder, deployment: Deployment
 ) -> None:
     """Summary, priority, a label, due date and description: one PUT; the edit screen is
     read once per project and type, so a second story costs one read and the write."""
@@ -61,13 +63,17 @@ async def test_five_fields_in_one_write(
     assert site.priorities[first.priority].name == "High"
     assert first.labels == ["checkout", "ux"]
     assert first.duedate == "2026-12-24"
-    assert adf_text(first.description).startswith("Goal One page.")
+    if deployment == "datacenter":
+        assert first.description == "h2. Goal\n\nOne page. *No* surprises."
+    else:
+        assert adf_text(first.description).startswith("Goal One page.")
     changed = result.structured_content["changed"]
     assert changed["Priority"] == "High"
     assert changed["Labels"] == ["+checkout"]
-    assert [r for r in cold if not r.startswith("GET ")] == [f"PUT /rest/api/3/issue/{first.key}"]
+    put, get = (on_site(f"{verb} /rest/api/3/issue/{{}}", deployment) for verb in ("PUT", "GET"))
+    assert [r for r in cold if not r.startswith("GET ")] == [put.format(first.key)]
     assert len(cold) == 3, cold
-    assert warm == [f"GET /rest/api/3/issue/{second.key}", f"PUT /rest/api/3/issue/{second.key}"]
+    assert warm == [get.format(second.key), put.format(second.key)]
 
 
 async def test_labels_are_added_and_removed_without_losing_others(
@@ -139,6 +145,7 @@ async def test_wrong_names_answer_with_the_choices_and_write_nothing(
     assert not sandbox_app.writes()
 
 
+@DEPLOYMENTS
 async def test_assignee_by_email_name_me_and_none(
     connect: ClientFactory, sandbox_app: RequestRecorder
 ) -> None:
@@ -226,3 +233,21 @@ async def test_nothing_outside_the_scope_is_written(
         assert "SEC Sprint" not in text_of(result)
         assert moved.summary not in text_of(result)
     assert site.data.model_dump_json() == before
+
+
+@pytest.mark.parametrize("deployment", ["datacenter"])
+async def test_data_center_users_are_named_by_username(
+    connect: ClientFactory, sandbox_app: RequestRecorder
+) -> None:
+    """On Data Center a username assigns too; the write names the user by username, as the
+    site refuses accountIds there."""
+    site = site_of(sandbox_app)
+    issue = story(site)
+    async with connect(jira_projects=SCOPE) as client:
+        by_username = await client.call_tool("update_issue", {"key": issue.key, "assignee": "bob"})
+        assigned = issue.assignee
+        by_pat = await client.call_tool("update_issue", {"key": issue.key, "assignee": "pat"})
+    assert not by_username.is_error, text_of(by_username)
+    assert assigned == next(u.account_id for u in site.data.users if u.username == "bob")
+    assert not by_pat.is_error, text_of(by_pat)
+    assert issue.assignee == next(u.account_id for u in site.data.users if u.username == "pat")
