@@ -53,8 +53,8 @@ async def handle(ctx: ToolContext, params: Params) -> Result:
     if params.dry_run:
         body: dict[str, Any] = {"body": doc, **({"visibility": visibility} if visibility else {})}
         path = f"/rest/api/3/issue/{key}/comment"
-        await gateway.preflight("POST", path, body)
-        return Result(key=key, dry_run=True, request={"method": "POST", "path": path, "body": body})
+        request = await gateway.preflight("POST", path, body)
+        return Result(key=key, dry_run=True, request=request)
     try:
         posted = await gateway.issues.post_comment(key, doc, visibility=visibility)
     except BadRequest as exc:

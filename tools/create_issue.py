@@ -90,8 +90,7 @@ async def handle(ctx: ToolContext, params: Params) -> Result:
     request_id = new_request_id()
     payload = with_request_id({"fields": fields}, request_id)
     if params.dry_run:
-        await gateway.preflight("POST", CREATE_PATH, payload)
-        request = {"method": "POST", "path": CREATE_PATH, "body": payload}
+        request = await gateway.preflight("POST", CREATE_PATH, payload)
         return Result(dry_run=True, request=request, missing_fields=missing)
     if missing:
         raise ToolInputError(

@@ -78,8 +78,7 @@ async def handle(ctx: ToolContext, params: Params) -> Result:
         "outwardIssue": {"key": outward},
     }
     if params.dry_run:
-        await gateway.preflight("POST", LINK_PATH, body)
-        request = {"method": "POST", "path": LINK_PATH, "body": body}
+        request = await gateway.preflight("POST", LINK_PATH, body)
         return result.model_copy(update={"dry_run": True, "request": request})
     try:
         await gateway.issues.create_link(chosen.name, inward, outward)

@@ -77,8 +77,7 @@ async def handle(ctx: ToolContext, params: Params) -> Result:
     missing = missing_required(screen, body.get("fields", {}))
     if params.dry_run:
         path = f"/rest/api/3/issue/{key}/transitions"
-        await gateway.preflight("POST", path, body)
-        request = {"method": "POST", "path": path, "body": body}
+        request = await gateway.preflight("POST", path, body)
         return Result(
             key=key,
             from_status=current,

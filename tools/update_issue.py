@@ -130,9 +130,9 @@ async def handle(ctx: ToolContext, params: Params) -> Result:
     url = _browse_url(issue, key, ctx.settings.jira_url)
     path = f"/rest/api/3/issue/{key}"
     if params.dry_run:
-        if edit.body():
-            await gateway.preflight("PUT", path, edit.body())
-        request: dict[str, Any] = {"method": "PUT", "path": path, "body": edit.body()}
+        # Only a body that changes something has anything to check.
+        show = gateway.preflight if edit.body() else gateway.as_sent
+        request: dict[str, Any] = await show("PUT", path, edit.body())
         if edit.sprint is not None:
             request["then"] = f"POST /rest/agile/1.0/sprint/{edit.sprint}/issue"
         if edit.backlog:

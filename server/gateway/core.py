@@ -224,9 +224,16 @@ class JiraHttp:
             self.audit.record(call.method, call.path, call.body, "ok", data)
         return data
 
-    async def check(self, method: str, path: str, *, body: Json = None) -> None:
-        """Run the scope guard's checks on a request without sending it (dry runs)."""
-        await self.guard.outbound(Outbound(method, path, None, body))
+    async def check(self, method: str, path: str, *, body: Json = None) -> Wire:
+        """Run the scope guard's checks on a request without sending it (dry runs), and
+        return it as it would be sent to this site."""
+        checked, _ = await self.guard.outbound(Outbound(method, path, None, body))
+        return await self.as_sent(Wire(method, path, checked.params, checked.body))
+
+    async def as_sent(self, request: Wire) -> Wire:
+        """``request`` (in Cloud's words) as this site would be sent it."""
+        dialect = await self._dialect_for(request.path)
+        return await dialect.outbound(request)
 
     async def _send(self, call: _Call, issue: str | None) -> Json:
         """Send one checked request, with the limiter and the retries."""

@@ -32,7 +32,7 @@ from server.gateway.catalogue import CatalogueCache
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
 from server.gateway.datacenter import datacenter_dialect
-from server.gateway.dialect import CloudDialect, Dialect
+from server.gateway.dialect import CloudDialect, Dialect, Wire
 from server.gateway.issues import IssuesApi
 from server.gateway.meta import MetaApi
 from server.gateway.retry import Backoff
@@ -378,10 +378,15 @@ class JiraGateway:
             raise InvalidResponse("Jira accepted the create but did not say which issue it made.")
         return data
 
-    async def preflight(self, method: str, path: str, body: dict[str, Any]) -> None:
+    async def preflight(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """Check a write as if it were sent (scope, references), sending nothing: dry runs
-        refuse exactly what the real write would."""
-        await self.http.check(method, path, body=body)
+        refuse exactly what the real write would, and show the request as this site would
+        be sent it (on Data Center: its v2 path, wiki markup, users by name)."""
+        return _shown(await self.http.check(method, path, body=body))
+
+    async def as_sent(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The request as this site would be sent it, without the checks (nothing to check)."""
+        return _shown(await self.http.as_sent(Wire(method, path, None, body)))
 
     async def get_issue_property(self, key: str, property_key: str) -> Json:
         """An issue property's value (``GET /issue/{key}/properties/{propertyKey}``)."""
@@ -419,6 +424,11 @@ class JiraGateway:
         if not isinstance(items, list):
             raise InvalidResponse(f"Jira's answer to {path} had no list of {name}.")
         return [item for item in items if isinstance(item, dict)]
+
+
+def _shown(request: Wire) -> dict[str, Any]:
+    """A request as a dry run shows it."""
+    return {"method": request.method, "path": request.path, "body": request.body}
 
 
 def _issue_errors(data: Json) -> list[str]:

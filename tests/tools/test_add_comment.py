@@ -23,7 +23,7 @@ from server.gateway.meta import Deployment
 from server.gateway.settle import REQUEST_PROPERTY
 from tests.gateway.fakes import FakeClock
 from tests.sandbox.helpers import site_of
-from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of, tool_settings
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, on_site, text_of, tool_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -136,15 +136,26 @@ async def test_visibility_is_kept_and_an_unknown_role_lists_the_valid_ones(
 
 
 @DEPLOYMENTS
-async def test_dry_run_posts_nothing(connect: ClientFactory, sandbox_app: Any) -> None:
-    """dry_run shows the request and posts nothing."""
+async def test_dry_run_posts_nothing(
+    connect: ClientFactory, sandbox_app: Any, deployment: Deployment
+) -> None:
+    """dry_run posts nothing and shows the request as this Jira would be sent it: REST v3
+    and ADF on Cloud, REST v2 and wiki markup on Data Center."""
     before = len(bodies(site_of(sandbox_app), TARGET))
     async with connect(jira_projects=SCOPE) as client:
         result = await client.call_tool(
-            "add_comment", {"key": TARGET, "body": "maybe", "dry_run": True}
+            "add_comment", {"key": TARGET, "body": "maybe **bold**", "dry_run": True}
         )
+    request = (result.structured_content or {})["request"]
     assert "Dry run" in text_of(result)
     assert len(bodies(site_of(sandbox_app), TARGET)) == before
+    assert f"POST {request['path']}" == on_site(
+        f"POST /rest/api/3/issue/{TARGET}/comment", deployment
+    )
+    if deployment == "datacenter":
+        assert request["body"]["body"] == "maybe *bold*"
+    else:
+        assert request["body"]["body"]["type"] == "doc"
 
 
 async def test_forbidden_and_moved_issues_get_no_comment(
