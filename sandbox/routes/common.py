@@ -38,6 +38,13 @@ class View:
 
     site: Site
     account_id: str
+    # Which Jira answers: Data Center's self links are REST v2 (it has no v3).
+    deployment: str = "cloud"
+
+    @property
+    def datacenter(self) -> bool:
+        """True when the sandbox plays Jira Data Center."""
+        return self.deployment == "datacenter"
 
     @property
     def base(self) -> str:
@@ -45,8 +52,8 @@ class View:
         return self.site.base_url
 
     def api(self, path: str) -> str:
-        """A platform REST v3 URL."""
-        return f"{self.base}/rest/api/3/{path}"
+        """A platform REST URL: v3 on Cloud, v2 on Data Center."""
+        return f"{self.base}/rest/api/{2 if self.datacenter else 3}/{path}"
 
     def issue(self, id_or_key: str) -> Issue:
         """A visible issue, or Jira's 404 (an invisible issue does not exist for the caller)."""
@@ -60,7 +67,7 @@ def view(request: Request) -> View:
     """The view of the site for the authenticated caller (the demo user when anonymous)."""
     site: Site = request.app.state.site
     account = request.scope.get("sandbox.account_id") or DEMO_ACCOUNT_ID
-    return View(site, account)
+    return View(site, account, getattr(request.app.state, "deployment", "cloud"))
 
 
 async def body(request: Request) -> Json:

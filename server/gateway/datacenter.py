@@ -6,14 +6,37 @@ a module of its own; this one only lists them (``server.gateway.dialect`` says h
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
-from server.gateway.dialect import DataCenterDialect
+from server.gateway.dc_changelog import ChangelogAdapter
+from server.gateway.dc_createmeta import CreatemetaAdapter
+from server.gateway.dc_sprints import sprints_as_objects
+from server.gateway.dialect import DataCenterDialect, Json, Wire
 
 if TYPE_CHECKING:
     from server.gateway.meta import MetaApi
 
+AnswerRewrite = Callable[[Wire, Json], Awaitable[Json]]
+
+# Every answer passes these, in order, before the scope guard reads it.
+ANSWER_REWRITES: tuple[AnswerRewrite, ...] = (sprints_as_objects,)
+
 
 def datacenter_dialect(meta: MetaApi) -> DataCenterDialect:
     """The Data Center dialect, its adapters reading site metadata through ``meta``."""
-    return DataCenterDialect(adapters=())
+    return DataCenterDialect(
+        adapters=(ChangelogAdapter(), CreatemetaAdapter()),
+        answer_in=in_order(ANSWER_REWRITES),
+    )
+
+
+def in_order(rewrites: Sequence[AnswerRewrite]) -> AnswerRewrite:
+    """One answer rewrite that applies ``rewrites`` one after the other."""
+
+    async def rewrite(asked: Wire, data: Json) -> Json:
+        for step in rewrites:
+            data = await step(asked, data)
+        return data
+
+    return rewrite
