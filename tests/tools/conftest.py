@@ -68,6 +68,12 @@ def connect(sandbox_app: Any, deployment: Deployment) -> ClientFactory:
     return factory
 
 
+def on_wire(path: str, deployment: str) -> str:
+    """A request line or path in Cloud's words as the sandbox of ``deployment`` receives it
+    (Data Center serves REST v2 only)."""
+    return path.replace("/rest/api/3/", "/rest/api/2/") if deployment == "datacenter" else path
+
+
 def text_of(result: CallToolResult) -> str:
     """The text content the model reads."""
     return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
