@@ -70,7 +70,7 @@ def sprint_object(text: str) -> dict[str, Any] | None:
 
 
 async def sprints_as_objects(asked: Wire, data: Json) -> Json:
-    """``data`` with every list of sprint texts made a list of sprint objects."""
+    """``data`` with every sprint text made a sprint object (anywhere in the answer)."""
     return _rewrite(data)
 
 
@@ -78,7 +78,12 @@ def _rewrite(value: Json) -> Json:
     if isinstance(value, dict):
         return {key: _rewrite(item) for key, item in value.items()}
     if isinstance(value, list):
-        if value and all(is_sprint_text(item) for item in value):
-            return [s for s in map(sprint_object, value) if s is not None]
-        return [_rewrite(item) for item in value]
+        # An unreadable sprint is left out, not passed on as text the guard cannot check.
+        return [_rewrite(item) for item in value if not _unreadable(item)]
+    if is_sprint_text(value):
+        return sprint_object(value)
     return value
+
+
+def _unreadable(value: object) -> bool:
+    return is_sprint_text(value) and sprint_object(str(value)) is None
