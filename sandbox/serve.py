@@ -29,8 +29,8 @@ def check_host(host: str) -> None:
 def banner(port: int, email: str, token: str, admin: bool, deployment: str = "cloud") -> list[str]:
     """What the server prints on start: where it is, which Jira it plays, what it accepts."""
     url = f"http://127.0.0.1:{port}"
-    plays = "Jira Data Center" if deployment == "datacenter" else "Jira Cloud"
-    lines = [f"Jira sandbox ({plays}) at {url}  (email {email}, API token {token})"]
+    plays = " (Jira Data Center)" if deployment == "datacenter" else ""
+    lines = [f"Jira sandbox{plays} at {url}  (email {email}, API token {token})"]
     if admin:
         lines.append(f"Fault controls at {url}/__sandbox/faults  (GET, PUT; POST .../reset)")
     lines.append("Press Ctrl-C to stop.")
