@@ -34,6 +34,7 @@ from sandbox.recorder import RequestRecorder
 from sandbox.site import Site
 from server.app import build_server
 from server.config import Settings
+from server.gateway.meta import Deployment
 from server.logging import configure_logging
 from tools.lookup import KINDS, LIVE_KINDS
 
@@ -432,7 +433,7 @@ def print_table(rows: list[Row]) -> None:
 async def main() -> None:
     configure_logging("WARNING")
     datacenter = sys.argv[1:] in (["--deployment", "datacenter"], ["--deployment=datacenter"])
-    deployment = "datacenter" if datacenter else "cloud"
+    deployment: Deployment = "datacenter" if datacenter else "cloud"
     sandbox = create_app(SandboxConfig(rate_limit=None, deployment=deployment))
     counter = RequestRecorder(sandbox)
     settings = Settings.model_validate(
