@@ -60,5 +60,6 @@ def create_app(config: SandboxConfig | None = None) -> SandboxEdges:
     )
     inner.state.site = site
     inner.state.deployment = config.deployment
+    inner.state.datacenter_version = config.datacenter_version
     inner.state.counters = config.counters
     return wrap(inner, config, site)

@@ -170,3 +170,6 @@ class SandboxConfig:
     # Which Jira this sandbox plays: Cloud, or Data Center (serverInfo says so, search is
     # `POST /rest/api/2/search` with startAt/total, and the Cloud-only endpoints answer 404).
     deployment: Literal["cloud", "datacenter"] = "cloud"
+    # The Data Center release serverInfo reports (``version``/``versionNumbers``), so tests
+    # can play 9.x as well as 10.x.
+    datacenter_version: str = "10.3.4"

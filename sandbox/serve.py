@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 from pathlib import Path
+from typing import Literal
 
 from sandbox.config import DEMO_EMAIL, DEMO_TOKEN, BasicCredential, SandboxConfig
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost"})
+DEPLOYMENTS = ("cloud", "datacenter")
 
 
 def check_host(host: str) -> None:
@@ -24,10 +26,11 @@ def check_host(host: str) -> None:
         )
 
 
-def banner(port: int, email: str, token: str, admin: bool) -> list[str]:
-    """What the server prints on start: where it is and what it accepts."""
+def banner(port: int, email: str, token: str, admin: bool, deployment: str = "cloud") -> list[str]:
+    """What the server prints on start: where it is, which Jira it plays, what it accepts."""
     url = f"http://127.0.0.1:{port}"
-    lines = [f"Jira sandbox at {url}  (email {email}, API token {token})"]
+    plays = " (Jira Data Center)" if deployment == "datacenter" else ""
+    lines = [f"Jira sandbox{plays} at {url}  (email {email}, API token {token})"]
     if admin:
         lines.append(f"Fault controls at {url}/__sandbox/faults  (GET, PUT; POST .../reset)")
     lines.append("Press Ctrl-C to stop.")
@@ -41,8 +44,9 @@ def serve(  # noqa: PLR0917 - one positional parameter per command-line flag
     token: str = DEMO_TOKEN,
     data_path: Path | None = None,
     admin: bool = False,
+    deployment: Literal["cloud", "datacenter"] = "cloud",
 ) -> None:
-    """Serve the sandbox with uvicorn until Ctrl-C."""
+    """Serve the sandbox with uvicorn until Ctrl-C, playing Cloud or Data Center."""
     check_host(host)
     # Imported here so that checking arguments stays cheap and the app's imports stay lazy.
     import uvicorn  # noqa: PLC0415
@@ -55,9 +59,10 @@ def serve(  # noqa: PLR0917 - one positional parameter per command-line flag
         admin_enabled=admin,
         base_url=f"http://127.0.0.1:{port}",
         media_url=f"http://127.0.0.1:{port}",
+        deployment=deployment,
     )
     app = create_app(config)
-    for line in banner(port, email, token, admin):
+    for line in banner(port, email, token, admin, deployment):
         print(line, flush=True)
     # uvicorn stops gracefully on the first Ctrl-C, waiting at most 2 s for answers held by
     # hang_writes; a second Ctrl-C interrupts it: exit quietly either way.
@@ -76,9 +81,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token", default=DEMO_TOKEN)
     parser.add_argument("--data", type=Path, default=None, help="JSON file to keep the site in")
     parser.add_argument("--admin", action="store_true", help="enable /__sandbox/faults")
+    parser.add_argument("--deployment", choices=DEPLOYMENTS, default="cloud")
     args = parser.parse_args(argv)
     try:
-        serve(args.host, args.port, args.email, args.token, args.data, args.admin)
+        serve(args.host, args.port, args.email, args.token, args.data, args.admin, args.deployment)
     except ValueError as exc:
         parser.error(str(exc))
 

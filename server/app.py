@@ -32,6 +32,7 @@ from pydantic_core import PydanticUndefined
 from server import engines
 from server.arguments import ArgumentError, check_arguments, given_type
 from server.config import Settings
+from server.embedded import embedded_sandbox
 from server.errors import JiraError
 from server.gateway import Clock, JiraGateway, tool_call
 from server.gateway.audit import calling
@@ -280,7 +281,7 @@ def build_server(
     """The MCP server for ``settings``; ``jira_app`` is an ASGI Jira to use in-process;
     ``metrics`` (HTTP mode) counts tool calls and Jira requests."""
     if jira_app is None and settings.is_sandbox:
-        jira_app = _default_sandbox()
+        jira_app = _default_sandbox(settings)
 
     @asynccontextmanager
     async def lifespan(server: MCPServer) -> AsyncIterator[AppState]:
@@ -344,15 +345,10 @@ async def _no_health_problem() -> str | None:
     return None
 
 
-def _default_sandbox() -> object:
-    """The built-in Jira simulator, built on its first request, not at start-up."""
-    return LazyAsgi(_create_sandbox)
-
-
-def _create_sandbox() -> Any:
-    from sandbox.app import create_app  # noqa: PLC0415  # only the sandbox mode needs it
-
-    return create_app()
+def _default_sandbox(settings: Settings) -> object:
+    """The built-in Jira simulator, built on its first request, not at start-up; it plays
+    Data Center when JIRA_DEPLOYMENT says so."""
+    return LazyAsgi(lambda: embedded_sandbox(settings))
 
 
 class LazyAsgi:

@@ -9,11 +9,13 @@ from server.gateway import JiraGateway
 
 async def check(settings: Settings) -> tuple[list[str], bool]:
     """Lines to print, and whether everything needed works."""
-    jira_app = _sandbox_app() if settings.is_sandbox else None
+    jira_app = _sandbox_app(settings) if settings.is_sandbox else None
     try:
         async with JiraGateway.open(settings, asgi_app=jira_app) as gateway:
             me = await gateway.meta.myself()
-            deployment = await gateway.meta.deployment()
+            deployment = _site_name(
+                await gateway.meta.deployment(), await gateway.meta.server_info()
+            )
             projects, all_visible = await _projects(gateway, settings.jira_projects)
             headroom = _headroom(gateway.http.rate_headers)
     except JiraError as exc:
@@ -52,7 +54,15 @@ def _headroom(headers: dict[str, str]) -> str:
     return f"{remaining or '?'} of {limit or '?'} requests left in the current window"
 
 
-def _sandbox_app() -> object:
-    from sandbox.app import create_app  # noqa: PLC0415  # only the sandbox mode needs it
+def _site_name(deployment: str, info: dict[str, object]) -> str:
+    """ "Jira Data Center 10.3.4", or "Jira Cloud" (whose version number means nothing)."""
+    if deployment != "datacenter":
+        return "Jira Cloud"
+    version = info.get("version")
+    return f"Jira Data Center {version}" if version else "Jira Data Center (version not given)"
 
-    return create_app()
+
+def _sandbox_app(settings: Settings) -> object:
+    from server.embedded import embedded_sandbox  # noqa: PLC0415  # only the sandbox mode
+
+    return embedded_sandbox(settings)

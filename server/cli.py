@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--token", default="sandbox-token", help="accepted API token")
     sandbox.add_argument("--data", type=Path, help="JSON file that keeps the site across restarts")
     sandbox.add_argument("--admin", action="store_true", help="enable the fault admin endpoint")
+    sandbox.add_argument(
+        "--deployment",
+        choices=["cloud", "datacenter"],
+        default="cloud",
+        help="the Jira to play: cloud (default) or datacenter (REST v2, as Data Center 10.x)",
+    )
     check = commands.add_parser("check", help="test the Jira connection and settings")
     _add_connection_flags(check)
     return parser
@@ -189,7 +195,14 @@ def run_sandbox(args: argparse.Namespace) -> int:
     """The Jira simulator as its own server on 127.0.0.1."""
     from sandbox.serve import serve  # noqa: PLC0415
 
-    serve(port=args.port, email=args.email, token=args.token, data_path=args.data, admin=args.admin)
+    serve(
+        port=args.port,
+        email=args.email,
+        token=args.token,
+        data_path=args.data,
+        admin=args.admin,
+        deployment=args.deployment,
+    )
     return 0
 
 

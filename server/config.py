@@ -66,7 +66,11 @@ class Settings(BaseSettings):
     jira_pat: SecretStr | None = Field(None, description="Data Center personal access token.")
     jira_oauth_token: SecretStr | None = Field(None, description="OAuth 2.0 access token.")
     jira_deployment: Literal["auto", "cloud", "datacenter"] = Field(
-        "auto", description="auto (ask /serverInfo), cloud or datacenter."
+        "auto",
+        description=(
+            "auto (ask /serverInfo), cloud or datacenter. With `JIRA_URL=sandbox`, "
+            "datacenter makes the built-in sandbox play Data Center."
+        ),
     )
     jira_ca_bundle: Path | None = Field(None, description="PEM file of extra trusted CAs.")
     jira_ssl_verify: bool = Field(True, description="Verify TLS certificates (keep on).")

@@ -27,6 +27,10 @@ CLOUD_ONLY = frozenset(
         "/rest/api/3/search/approximate-count",
         "/rest/api/3/issue/bulkfetch",
         "/rest/api/3/jql/parse",
+        # Data Center lists an issue's history only under GET /issue/{key}?expand=changelog,
+        # and serves attachment content at /secure/attachment/{id}/{filename}.
+        "/rest/api/3/issue/{key}/changelog",
+        "/rest/api/3/attachment/content/{id}",
     }
 )
 
@@ -50,7 +54,8 @@ def all_routes(deployment: str = "cloud") -> list[BaseRoute]:
     # Data Center serves REST v2 only: every other route moves to /rest/api/2, and /rest/api/3
     # answers 404 as it does there.
     kept = [_on_v2(r) for r in routes if not (isinstance(r, Route) and r.path in CLOUD_ONLY)]
-    return [*dc_search.routes(frozenset(_v2(p) for p in CLOUD_ONLY)), *kept]
+    gone = frozenset(_v2(p) for p in CLOUD_ONLY)
+    return [*dc_search.routes(gone), *attachments.DATACENTER_ROUTES, *kept]
 
 
 def _v2(path: str) -> str:

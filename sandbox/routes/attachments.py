@@ -58,6 +58,15 @@ async def get_content(request: Request) -> Response:
     return RedirectResponse(location, status_code=303)
 
 
+async def secure_download(request: Request) -> Response:
+    """GET /secure/attachment/{id}/{filename} (Data Center): the bytes, found by id alone, as
+    Jira does (a link with another file name still serves the file: Atlassian developer
+    community, "JWT token to download attachments", t/4072)."""
+    v = view(request)
+    _, attachment = _visible_attachment(v, request.path_params["id"])
+    return _bytes(attachment)
+
+
 async def media_download(request: Request) -> Response:
     """GET {media host}/file/{id}/binary?token=...: the bytes, for a valid token."""
     site = request.app.state.site
@@ -109,4 +118,8 @@ ROUTES = [
     Route("/rest/api/3/attachment/{id}", get_metadata, methods=["GET"]),
     Route("/rest/api/3/issue/{key}/attachments", upload, methods=["POST"]),
     Route("/file/{id}/binary", media_download, methods=["GET"]),
+]
+# Data Center only: its attachment content is served outside the REST API.
+DATACENTER_ROUTES = [
+    Route("/secure/attachment/{id}/{filename}", secure_download, methods=["GET"]),
 ]

@@ -83,7 +83,12 @@ def _check_body(v: View, body: Any) -> None:
 
 
 async def get_comments(request: Request) -> Response:
-    """GET /rest/api/3/issue/{idOrKey}/comment: a PageOfComments (orderBy, expand=properties)."""
+    """GET /rest/api/3/issue/{idOrKey}/comment: a PageOfComments (orderBy, expand=properties).
+
+    Data Center pages comments the same way, with the same startAt, maxResults and orderBy
+    and the same answer (jira.js ``src/server/parameters/getComments.ts`` and
+    ``src/server/models/commentsWithPaginationJson.ts``), so one handler serves both.
+    """
     v = view(request)
     issue = v.issue(request.path_params["key"])
     start = int_param(request, "startAt", 0)

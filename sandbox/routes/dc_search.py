@@ -23,8 +23,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sandbox.routes.common import ApiError, as_list, body, ok, view
+from sandbox.records import JqlRejected, aliases, missing_values, parse_jql, unknown_fields
+from sandbox.routes.common import ApiError, View, as_list, body, ok, view
 from sandbox.routes.issue_shape import issue_bean, names, schemas, select
+from sandbox.routes.jql_structure import unknown_functions
 from sandbox.routes.search import run
 from sandbox.site import Json
 
@@ -59,6 +61,9 @@ def search_page(request: Request, params: Json) -> Json:
     v = view(request)
     selection = select(v.site.data.fields, as_list(params.get("fields")), "*navigable")
     expand = as_list(params.get("expand")) or []
+    problems = _problems(v, jql) if validate else []
+    if problems:
+        raise ApiError(400, problems)
     try:
         found = run(v, jql)
     except ApiError as exc:
@@ -79,6 +84,19 @@ def search_page(request: Request, params: Json) -> Json:
     if "schema" in expand:
         out["schema"] = schemas(v, selection)
     return out
+
+
+def _problems(v: View, jql: str | None) -> list[str]:
+    """Every problem a validated query has, one message each, as Data Center lists them:
+    unknown fields ("Field 'x' does not exist or you do not have permission to view it."),
+    unknown functions, and values that name nothing ("The value 'X' does not exist for the
+    field 'project'."). A syntax error is the search's own 400."""
+    try:
+        query = parse_jql(jql, bounded=False)
+    except JqlRejected:
+        return []
+    known = aliases(v.site.data.fields, v.site.data.field_roles)
+    return unknown_fields(query, known) + unknown_functions(query) + missing_values(query, v.site)
 
 
 def _warn(exc: ApiError) -> Json:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandbox.records import adf_text
-from sandbox.routes import shapes
+from sandbox.routes import dc_shapes, shapes
 from sandbox.routes.common import View, jira_time
 from sandbox.routes.workflow import available
 from sandbox.seed import FLAGGED, RANK, SPRINT, STORY_POINTS
@@ -129,7 +129,9 @@ def _comments(v: View, i: Issue) -> Json:
     }
 
 
-def _sprints(v: View, i: Issue) -> list[Json] | None:
+def _sprints(v: View, i: Issue) -> list[Any] | None:
+    if v.datacenter:
+        return [dc_shapes.sprint_text(v.site.sprints[s]) for s in i.sprints] or None
     return [shapes.sprint_field(v, v.site.sprints[s]) for s in i.sprints] or None
 
 
@@ -234,6 +236,9 @@ def issue_bean(v: View, issue: Issue, selection: Selection, expand: Iterable[str
         bean["schema"] = schemas(v, selection)
     if "renderedFields" in wanted:
         bean["renderedFields"] = rendered(issue, selection)
+    if "changelog" in wanted and v.datacenter:
+        history = sorted(issue.changelog, key=lambda e: e.created)
+        bean["changelog"] = dc_shapes.changelog([shapes.change_entry(v, e) for e in history])
     if "transitions" in wanted or "transitions.fields" in wanted:
         # As on Jira Cloud: transitions.fields also lists each transition's screen fields.
         bean["transitions"] = available(v, issue, with_fields="transitions.fields" in wanted)

@@ -28,8 +28,9 @@ NO_PROJECT = "No project could be found with key '{}'."
 async def server_info(request: Request) -> Response:
     """GET /rest/api/{2,3}/serverInfo: Cloud, or Data Center 10.3 when the sandbox plays it."""
     v = view(request)
-    if getattr(request.app.state, "deployment", "cloud") == "datacenter":
-        return ok(_datacenter_info(v.base, jira_time(v.site.now)))
+    if v.datacenter:
+        version = getattr(request.app.state, "datacenter_version", "10.3.4")
+        return ok(_datacenter_info(v.base, jira_time(v.site.now), version))
     return ok(
         {
             "baseUrl": v.base,
@@ -47,14 +48,15 @@ async def server_info(request: Request) -> Response:
     )
 
 
-def _datacenter_info(base: str, now: str) -> Json:
+def _datacenter_info(base: str, now: str, version: str) -> Json:
     """Data Center's ServerInfo (Jira Server REST API v2 reference, ``/serverInfo``)."""
+    numbers = [int(part) for part in version.split(".") if part.isdigit()]
     return {
         "baseUrl": base,
-        "version": "10.3.4",
-        "versionNumbers": [10, 3, 4],
+        "version": version,
+        "versionNumbers": numbers,
         "deploymentType": "DataCenter",
-        "buildNumber": 10030004,
+        "buildNumber": sum(n * 1000**i for i, n in enumerate(reversed(numbers))),
         "buildDate": "2026-10-01T00:00:00.000+0000",
         "serverTime": now,
         "scmInfo": "5c1b2a6e0f9d4c3b8a7e6d5c4b3a2f1e0d9c8b7a",
@@ -272,14 +274,25 @@ async def createmeta_types(request: Request) -> Response:
     _project(v, request.path_params["key"])
     start, size = _createmeta_page(request)
     types = v.site.data.issuetypes
-    return ok(
-        {
-            "issueTypes": [_issuetype_meta(v, t) for t in types[start : start + size]],
+    chunk = [_issuetype_meta(v, t) for t in types[start : start + size]]
+    return ok(_createmeta_page_of(v, "issueTypes", chunk, start=start, size=size, total=len(types)))
+
+
+def _createmeta_page_of(
+    v: View, name: str, chunk: list[Json], *, start: int, size: int, total: int
+) -> Json:
+    """Cloud names the list (``issueTypes``, ``fields``); Data Center pages it as ``values``
+    with ``isLast`` (Jira Server REST API v2 reference, "Get create issue meta")."""
+    if v.datacenter:
+        last = start + len(chunk) >= total
+        return {
             "maxResults": size,
             "startAt": start,
-            "total": len(types),
+            "total": total,
+            "isLast": last,
+            "values": chunk,
         }
-    )
+    return {name: chunk, "maxResults": size, "startAt": start, "total": total}
 
 
 def _createmeta_page(request: Request) -> tuple[int, int]:
@@ -301,12 +314,9 @@ async def createmeta_fields(request: Request) -> Response:
     start, size = _createmeta_page(request)
     items = create_fields(v, p, t)
     return ok(
-        {
-            "fields": items[start : start + size],
-            "maxResults": size,
-            "startAt": start,
-            "total": len(items),
-        }
+        _createmeta_page_of(
+            v, "fields", items[start : start + size], start=start, size=size, total=len(items)
+        )
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from sandbox.routes import dc_shapes
 from sandbox.routes.common import View, jira_time
 from sandbox.site import (
     Attachment,
@@ -359,7 +360,16 @@ def attachment(v: View, a: Attachment) -> Json:
     }
     if a.mime_type.startswith("image/"):
         out["thumbnail"] = v.api(f"attachment/thumbnail/{a.id}")
+    if v.datacenter:
+        out.update(_dc_links(v, a))
     return out
+
+
+def _dc_links(v: View, a: Attachment) -> Json:
+    links = {"content": dc_shapes.content_url(v, a)}
+    if a.mime_type.startswith("image/"):
+        links["thumbnail"] = dc_shapes.thumbnail_url(v, a)
+    return links
 
 
 def attachment_metadata(v: View, a: Attachment) -> Json:

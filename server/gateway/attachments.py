@@ -12,6 +12,9 @@ upload is the one sent. The list is read at once, then after 1, 2, 4 and every 8
 
 from __future__ import annotations
 
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -25,6 +28,9 @@ MAX_WAIT: Final = 8.0
 # Uploads need this header, or Jira blocks them as a cross-site request (REST v3 reference,
 # "Add attachment").
 NO_CHECK: Final = {"X-Atlassian-Token": "no-check"}
+# File names remembered from listings, for Data Center's content links.
+REMEMBERED_NAMES: Final = 2000
+_NOT_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -46,9 +52,16 @@ class UploadNotSettled(Exception):
 class AttachmentsApi:
     """The files of an issue, through the scope-checking request path."""
 
-    def __init__(self, http: JiraHttp, clock: Clock) -> None:
+    def __init__(
+        self,
+        http: JiraHttp,
+        clock: Clock,
+        deployment: Callable[[], Awaitable[str]] | None = None,
+    ) -> None:
         self._http = http
         self._clock = clock
+        self._deployment = deployment
+        self._names: OrderedDict[str, str] = OrderedDict()  # attachment id -> file name
 
     async def listed(self, key: str) -> list[dict[str, Any]]:
         """The attachments listed on issue ``key`` (read now), oldest first."""
@@ -59,13 +72,34 @@ class AttachmentsApi:
         items = fields.get("attachment") if isinstance(fields, dict) else None
         if not isinstance(items, list):
             return []
-        return [item for item in items if isinstance(item, dict)]
+        found = [item for item in items if isinstance(item, dict)]
+        for item in found:
+            self._remember_name(str(item.get("id")), str(item.get("filename") or ""))
+        return found
+
+    def _remember_name(self, attachment_id: str, filename: str) -> None:
+        self._names[attachment_id] = filename
+        self._names.move_to_end(attachment_id)
+        while len(self._names) > REMEMBERED_NAMES:
+            self._names.popitem(last=False)
 
     async def content(self, attachment_id: str, *, max_bytes: int) -> Download:
         """The file's bytes; only for an id that ``listed`` returned in this tool call."""
         return await self._http.download(
-            f"/rest/api/3/attachment/content/{attachment_id}", max_bytes=max_bytes
+            await self._content_path(attachment_id), max_bytes=max_bytes
         )
+
+    async def _content_path(self, attachment_id: str) -> str:
+        """Cloud's content endpoint; on Data Center, which has none in its REST API (jira.js
+        ``src/server/api/issueAttachments.ts`` lists metadata, meta and archive views only),
+        the ``/secure/attachment/{id}/{filename}`` link its attachments carry. Jira finds the
+        file by id, so the name is written with safe characters only (Atlassian developer
+        community, "JWT token to download attachments", t/4072: another name still serves
+        the file)."""
+        if self._deployment is None or await self._deployment() != "datacenter":
+            return f"/rest/api/3/attachment/content/{attachment_id}"
+        name = _NOT_IN_NAME.sub("_", self._names.get(attachment_id, "")).strip("._") or "file"
+        return f"/secure/attachment/{attachment_id}/{name}"
 
     async def upload_once(self, key: str, filename: str, content: bytes, mime_type: str) -> Upload:
         """Attach one file to ``key``; never twice, even when Jira's answer is lost."""

@@ -24,7 +24,7 @@ import anyio
 from server import engines
 from server.config import Settings
 from server.errors import BadRequest, InvalidResponse, JiraError
-from server.gateway import dc_search
+from server.gateway import dc_jql, dc_search
 from server.gateway.agile import AgileApi
 from server.gateway.attachments import AttachmentsApi
 from server.gateway.audit import AuditTrail
@@ -90,7 +90,7 @@ class JiraGateway:
         # The metadata caches: in Redis for every replica with REDIS_URL, else in process.
         self.meta = MetaApi(http, settings.jira_deployment, shared.cache)
         self.agile = AgileApi(http, self.scope)
-        self.attachments = AttachmentsApi(http, http.clock)
+        self.attachments = AttachmentsApi(http, http.clock, self.meta.deployment)
         self.catalogue = CatalogueCache(self.meta)
         self.issues = IssuesApi(http, self.meta)
         # The guard reads field schemas to tell which write values name other objects.
@@ -245,7 +245,10 @@ class JiraGateway:
     async def parse_jql(
         self, queries: Sequence[str | ScopedQuery], validation: str = "strict"
     ) -> list[dict[str, Any]]:
-        """Jira's own verdict on each scoped query (``POST /rest/api/3/jql/parse``)."""
+        """Jira's own verdict on each scoped query (``POST /rest/api/3/jql/parse``; on Data
+        Center, which has none, a validated search for no issues per query)."""
+        if await self.meta.deployment() == "datacenter":
+            return await dc_jql.verdicts(self.http, [self.query(q) for q in queries])
         data = await self.http.request(
             "POST",
             "/rest/api/3/jql/parse",

@@ -99,7 +99,7 @@ class MetaApi:
     async def createmeta_issuetypes(self, project: str) -> list[dict[str, Any]]:
         """Issue types that can be created in ``project``."""
         data = await self._cached(f"/rest/api/3/issue/createmeta/{project}/issuetypes")
-        items = data.get("issueTypes") or data.get("values") if isinstance(data, dict) else None
+        items = data.get("issueTypes") if isinstance(data, dict) else None
         return [item for item in items or [] if isinstance(item, dict)]
 
     async def createmeta_fields(self, project: str, issuetype_id: str) -> list[dict[str, Any]]:

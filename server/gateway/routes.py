@@ -37,7 +37,7 @@ class Kind(StrEnum):
     SPRINT_PART = "sprint_part"  # /sprint/{id}/issue (read, or an Agile move into it)
     BACKLOG = "backlog"  # POST /backlog/issue (an Agile move out of sprints)
     PROJECT_PART = "project_part"  # /project/{ref}/role, /project/{ref}/statuses
-    ATTACHMENT = "attachment"  # /attachment/{id}, /attachment/content/{id}
+    ATTACHMENT = "attachment"  # /attachment/{id}, /attachment/content/{id}, /secure/attachment/
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ _AGILE = r"/rest/agile/1\.0"
 _SEGMENT = r"(?P<ref>[^/]+)"
 _NUMBER = r"(?P<ref>[0-9]+)"
 _READ = frozenset({"GET"})
+# A file name as the gateway writes it into a path: no separators, escapes or spaces.
+SAFE_FILENAME = r"[A-Za-z0-9._-]+"
 _ANY = frozenset({"GET", "POST", "PUT", "DELETE"})
 
 # Order matters: the fixed paths under /issue come before /issue/{ref}.
@@ -78,6 +80,8 @@ _TABLE: tuple[tuple[frozenset[str], str, Kind], ...] = (
     (frozenset({"POST"}), rf"{_API}/issueLink", Kind.LINK),
     (frozenset({"GET", "DELETE"}), rf"{_API}/issueLink/{_NUMBER}", Kind.LINK_ID),
     (_READ, rf"{_API}/attachment/(?:content/)?{_NUMBER}", Kind.ATTACHMENT),
+    # Data Center's attachment content (the ``content`` link of its attachments).
+    (_READ, rf"/secure/attachment/{_NUMBER}/{SAFE_FILENAME}", Kind.ATTACHMENT),
     (_READ, rf"{_API}/version/{_NUMBER}", Kind.VERSION),
     (_READ, rf"{_API}/component/{_NUMBER}", Kind.COMPONENT),
     (_READ, rf"{_AGILE}/board", Kind.BOARDS),

@@ -15,6 +15,7 @@ from sandbox.site import ChangeEntry, ChangeItem
 from server.config import Settings
 from server.errors import NotVisible, OutOfScope
 from server.gateway import JiraGateway, tool_call
+from server.gateway.meta import Deployment
 from server.gateway.scope import HIDDEN
 from tests.sandbox.helpers import site_of
 
@@ -24,9 +25,11 @@ DEEP = "SHOP-30"
 
 
 @asynccontextmanager
-async def scoped(projects: str = "SHOP,OPS") -> AsyncIterator[tuple[JiraGateway, RequestRecorder]]:
-    """A gateway scoped to ``projects`` over a recorded sandbox."""
-    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None)))
+async def scoped(
+    projects: str = "SHOP,OPS", deployment: Deployment = "cloud"
+) -> AsyncIterator[tuple[JiraGateway, RequestRecorder]]:
+    """A gateway scoped to ``projects`` over a recorded sandbox playing ``deployment``."""
+    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None, deployment=deployment)))
     settings = Settings.model_validate(
         {"jira_url": "sandbox", "jira_projects": projects, "jira_rate_limit": 1000}
     )
@@ -44,9 +47,10 @@ async def test_links_to_forbidden_issues_are_counted_not_shown() -> None:
     assert deep.withheld["issuelinks"] == 2
 
 
-async def test_comment_text_naming_a_forbidden_issue_is_masked() -> None:
+@pytest.mark.parametrize("deployment", ["cloud", "datacenter"])
+async def test_comment_text_naming_a_forbidden_issue_is_masked(deployment: Deployment) -> None:
     """A comment that names SEC-5 reaches the caller with the key replaced."""
-    async with scoped() as (gateway, _):
+    async with scoped(deployment=deployment) as (gateway, _):
         page = await gateway.issues.comments_page(DEEP, max_results=5)
     text = str(page.items)
     assert page.total == 45
@@ -54,9 +58,11 @@ async def test_comment_text_naming_a_forbidden_issue_is_masked() -> None:
     assert HIDDEN in text
 
 
-async def test_changelog_hides_forbidden_sprints_and_keys() -> None:
-    """A Sprint change from SEC's sprint and a link change to SEC-5 show neither."""
-    async with scoped() as (gateway, recorder):
+@pytest.mark.parametrize("deployment", ["cloud", "datacenter"])
+async def test_changelog_hides_forbidden_sprints_and_keys(deployment: Deployment) -> None:
+    """A Sprint change from SEC's sprint and a link change to SEC-5 show neither (on Data
+    Center too, where the history comes inside the issue)."""
+    async with scoped(deployment=deployment) as (gateway, recorder):
         issue = site_of(recorder).find_issue(DEEP)
         assert issue is not None
         item = ChangeItem(

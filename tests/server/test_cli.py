@@ -38,10 +38,43 @@ def test_check_against_the_sandbox() -> None:
     result = run_cli("check", "--sandbox", "--projects", "SHOP,OPS")
     assert result.returncode == 0, result.stderr
     assert "Demo User" in result.stdout
-    assert "cloud" in result.stdout
+    assert "(Jira Cloud)" in result.stdout
     assert "SHOP ok" in result.stdout
     assert "OPS ok" in result.stdout
     assert "Rate limit:" in result.stdout
+
+
+def test_check_names_the_data_center_release_of_the_embedded_sandbox() -> None:
+    """With JIRA_DEPLOYMENT=datacenter the built-in sandbox plays Data Center, and check
+    names the deployment and its version."""
+    result = run_cli(
+        "check", "--sandbox", "--projects", "SHOP", env=clean_env(JIRA_DEPLOYMENT="datacenter")
+    )
+    assert result.returncode == 0, result.stderr
+    assert "(Jira Data Center 10.3.4)" in result.stdout
+    assert "SHOP ok" in result.stdout
+
+
+def test_sandbox_server_plays_data_center_on_request() -> None:
+    """`sandbox --deployment datacenter` serves Data Center; check finds it out by itself."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running(
+        "sandbox",
+        "--port",
+        str(port),
+        "--deployment",
+        "datacenter",
+        env=clean_env(),
+        probe_url=f"{base}/rest/api/2/serverInfo",
+    ):
+        env = clean_env(
+            JIRA_URL=base, JIRA_EMAIL="demo@example.com", JIRA_API_TOKEN="sandbox-token"
+        )
+        result = run_cli("check", "--projects", "OPS", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "(Jira Data Center 10.3.4)" in result.stdout
+    assert "OPS ok" in result.stdout
 
 
 def test_check_missing_project_fails() -> None:

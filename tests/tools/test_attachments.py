@@ -16,8 +16,9 @@ from sandbox.recorder import RequestRecorder
 from sandbox.seed_files import screenshot_png
 from sandbox.site import Issue, Site
 from server.app import build_server
+from server.gateway.meta import Deployment
 from tests.gateway.fakes import FakeClock
-from tests.tools.conftest import ClientFactory, text_of, tool_settings
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of, tool_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -33,6 +34,7 @@ def issue(app: Any, key: str) -> Issue:
     return found
 
 
+@DEPLOYMENTS
 async def test_a_png_is_shown_as_an_image_with_identical_bytes(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -53,6 +55,7 @@ async def test_a_png_is_shown_as_an_image_with_identical_bytes(
     assert sandbox_app.state.counters.media_with_credentials == 0
 
 
+@DEPLOYMENTS
 async def test_a_log_is_returned_as_text_when_named_by_filename(connect: ClientFactory) -> None:
     """A text file named by its filename (any case) comes back as its text."""
     async with connect() as client:
@@ -66,10 +69,11 @@ async def test_a_log_is_returned_as_text_when_named_by_filename(connect: ClientF
     assert not [b for b in result.content if isinstance(b, ImageContent)]
 
 
-async def test_a_file_over_max_bytes_is_refused_before_it_is_read() -> None:
+@DEPLOYMENTS
+async def test_a_file_over_max_bytes_is_refused_before_it_is_read(deployment: Deployment) -> None:
     """Too large: the error gives the size and what to ask for; no content is downloaded."""
-    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None)))
-    server = build_server(tool_settings(), jira_app=recorder)
+    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None, deployment=deployment)))
+    server = build_server(tool_settings(jira_deployment=deployment), jira_app=recorder)
     async with Client(server, raise_exceptions=False) as client:
         result = await client.call_tool(
             "get_attachment", {"key": "SHOP-1", "attachment": SHOP_PNG, "max_bytes": 100}
@@ -78,9 +82,10 @@ async def test_a_file_over_max_bytes_is_refused_before_it_is_read() -> None:
     size = len(screenshot_png())
     assert f"{size:,} bytes" in text_of(result)
     assert f"max_bytes={size}" in text_of(result)
-    assert not [r for r in recorder.requests if "/attachment/content/" in r]
+    assert not [r for r in recorder.requests if "/attachment/content/" in r or "/secure/" in r]
 
 
+@DEPLOYMENTS
 async def test_an_unknown_attachment_lists_the_issue_s_files(connect: ClientFactory) -> None:
     """A name the issue has no file for answers with the files it has."""
     async with connect() as client:
@@ -95,17 +100,23 @@ async def test_an_unknown_attachment_lists_the_issue_s_files(connect: ClientFact
     assert "SHOP-2 has no attachments" in text_of(empty)
 
 
-async def test_another_issue_s_attachment_id_is_refused_without_reading_it() -> None:
+@DEPLOYMENTS
+async def test_another_issue_s_attachment_id_is_refused_without_reading_it(
+    deployment: Deployment,
+) -> None:
     """An SEC file's id asked through a SHOP issue: refused, and its content never read."""
-    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None)))
-    server = build_server(tool_settings(jira_projects="SHOP"), jira_app=recorder)
+    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None, deployment=deployment)))
+    settings = tool_settings(jira_projects="SHOP", jira_deployment=deployment)
+    server = build_server(settings, jira_app=recorder)
     async with Client(server, raise_exceptions=False) as client:
         result = await client.call_tool("get_attachment", {"key": "SHOP-1", "attachment": SEC_PNG})
     assert result.is_error
     assert "sec-" not in text_of(result)
     assert not [r for r in recorder.requests if "/attachment/" in r or "/file/" in r]
+    assert not [r for r in recorder.requests if "/secure/" in r]
 
 
+@DEPLOYMENTS
 async def test_a_text_upload_is_attached_once(connect: ClientFactory, sandbox_app: Any) -> None:
     """Text is uploaded as UTF-8 under a plain file name; the answer names the new id."""
     async with connect(jira_projects="SHOP") as client:
@@ -123,6 +134,7 @@ async def test_a_text_upload_is_attached_once(connect: ClientFactory, sandbox_ap
     assert result.structured_content["size"] == len("# Notes\nDone ✓\n".encode())
 
 
+@DEPLOYMENTS
 async def test_a_png_uploaded_in_base64_reads_back_identical(connect: ClientFactory) -> None:
     """add_attachment then get_attachment: the same bytes, shown as an image."""
     png = screenshot_png(20, 10)
@@ -157,6 +169,7 @@ async def test_a_png_uploaded_in_base64_reads_back_identical(connect: ClientFact
         ),
     ],
 )
+@DEPLOYMENTS
 async def test_bad_content_is_refused_and_nothing_is_attached(
     connect: ClientFactory, sandbox_app: Any, arguments: dict[str, Any], says: str
 ) -> None:
@@ -170,6 +183,7 @@ async def test_bad_content_is_refused_and_nothing_is_attached(
     assert issue(sandbox_app, "SHOP-2").attachments == []
 
 
+@DEPLOYMENTS
 async def test_a_dry_run_attaches_nothing(connect: ClientFactory, sandbox_app: Any) -> None:
     """dry_run checks the issue and the file, and sends no upload."""
     async with connect() as client:
@@ -219,10 +233,14 @@ class FailAfterUpload:
         await send({"type": "http.response.body", "body": b""})
 
 
-async def test_an_upload_whose_answer_is_lost_to_a_503_is_attached_once() -> None:
+@DEPLOYMENTS
+async def test_an_upload_whose_answer_is_lost_to_a_503_is_attached_once(
+    deployment: Deployment,
+) -> None:
     """Jira attached the file but its answer was a 503: settled by a read, not sent again."""
-    app = FailAfterUpload(create_app(SandboxConfig(rate_limit=None)))
-    server = build_server(tool_settings(jira_projects="SHOP"), jira_app=app)
+    app = FailAfterUpload(create_app(SandboxConfig(rate_limit=None, deployment=deployment)))
+    settings = tool_settings(jira_projects="SHOP", jira_deployment=deployment)
+    server = build_server(settings, jira_app=app)
     async with Client(server, raise_exceptions=False) as client:
         result = await client.call_tool(
             "add_attachment", {"key": "SHOP-2", "filename": "a.txt", "text": "once"}
@@ -249,3 +267,30 @@ async def test_an_upload_slower_than_the_timeout_is_attached_once() -> None:
     assert result.structured_content is not None
     assert result.structured_content["recovered"] is True
     assert [f.filename for f in issue(app, "SHOP-2").attachments] == ["slow.txt"]
+
+
+async def test_data_center_content_is_read_from_its_secure_link_without_a_redirect() -> None:
+    """On Data Center a file named with spaces and accents is read from
+    /secure/attachment/{id}/..., in one request, and never from a media host."""
+    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None, deployment="datacenter")))
+    settings = tool_settings(jira_projects="SHOP", jira_deployment="datacenter")
+    server = build_server(settings, jira_app=recorder)
+    async with Client(server, raise_exceptions=False) as client:
+        added = await client.call_tool(
+            "add_attachment", {"key": "SHOP-2", "filename": "ré sumé 1.md", "text": "# Done\n"}
+        )
+        assert added.structured_content is not None
+        recorder.take()
+        read = await client.call_tool(
+            "get_attachment",
+            {"key": "SHOP-2", "attachment": added.structured_content["attachment_id"]},
+        )
+        sent = recorder.take()
+    assert not read.is_error, text_of(read)
+    assert "# Done" in text_of(read)
+    downloads = [r for r in sent if "/secure/attachment/" in r]
+    assert len(downloads) == 1, sent
+    assert downloads[0].startswith(
+        f"GET /secure/attachment/{added.structured_content['attachment_id']}/"
+    )
+    assert not [r for r in sent if "/file/" in r or "/attachment/content/" in r]

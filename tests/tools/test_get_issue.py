@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sandbox.app import create_app
 from sandbox.config import SandboxConfig
 from sandbox.recorder import RequestRecorder
 from sandbox.seed_deep import DEEP, DEEP_CHANGES, DEEP_COMMENTS
+from sandbox.site import ChangeEntry, ChangeItem
 from server.app import build_server
 from server.gateway.meta import Deployment
 from tests.sandbox.helpers import site_of
@@ -33,6 +35,7 @@ def sandbox_app(sandbox_app: Any) -> RequestRecorder:
     return RequestRecorder(sandbox_app)
 
 
+@DEPLOYMENTS
 async def test_deep_issue_whole_in_one_call(
     connect: ClientFactory, sandbox_app: RequestRecorder
 ) -> None:
@@ -65,6 +68,7 @@ async def test_deep_issue_whole_in_one_call(
     assert text_of(again) == text
 
 
+@DEPLOYMENTS
 async def test_link_directions_read_as_on_each_issue(connect: ClientFactory) -> None:
     """SHOP-30 blocks SHOP-31: SHOP-30 reads "blocks SHOP-31", SHOP-31 "is blocked by SHOP-30"."""
     async with connect(jira_projects=SCOPE) as client:
@@ -76,6 +80,7 @@ async def test_link_directions_read_as_on_each_issue(connect: ClientFactory) -> 
     assert ("is blocked by", "SHOP-30") in theirs
 
 
+@DEPLOYMENTS
 async def test_long_text_is_cut_with_a_marker_saying_how_to_read_more(
     connect: ClientFactory,
 ) -> None:
@@ -100,6 +105,7 @@ async def test_no_comments_asked_costs_no_comment_request(
     assert "Comments:" not in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_parent_in_a_forbidden_project_is_counted_not_named(
     connect: ClientFactory, sandbox_app: RequestRecorder
 ) -> None:
@@ -118,6 +124,7 @@ async def test_parent_in_a_forbidden_project_is_counted_not_named(
     assert "parent is in a project outside the allowed projects" in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_forbidden_and_moved_issues_are_refused_alike(
     connect: ClientFactory, sandbox_app: RequestRecorder
 ) -> None:
@@ -155,3 +162,33 @@ async def test_an_issue_reads_the_same_from_data_center_wiki_markup(key: str) ->
     cloud, datacenter = await _read_on("cloud", key), await _read_on("datacenter", key)
     assert datacenter == cloud
     assert cloud[0]["description"]
+
+
+@DEPLOYMENTS
+async def test_newest_changes_of_a_long_history(
+    connect: ClientFactory, sandbox_app: RequestRecorder
+) -> None:
+    """Of 150 history entries, changelog=5 shows the newest five, newest first, with two
+    requests for the history (the first page says how long it is)."""
+    site = site_of(sandbox_app)
+    issue = site.find_issue("SHOP-2")
+    assert issue is not None
+    issue.changelog = [
+        ChangeEntry(
+            id=str(900_000 + n),
+            author=issue.reporter,
+            created=issue.created + timedelta(minutes=n),
+            items=[ChangeItem(field="labels", field_id="labels", to_string=f"step-{n}")],
+        )
+        for n in range(150)
+    ]
+    async with connect(jira_projects=SCOPE) as client:
+        sandbox_app.take()
+        result = await client.call_tool(
+            "get_issue", {"key": "SHOP-2", "comments": 0, "changelog": 5}
+        )
+        sent = sandbox_app.take()
+    assert not result.is_error, text_of(result)
+    changes = result.structured_content["changelog"]
+    assert [c["to"] for c in changes] == [f"step-{n}" for n in range(149, 144, -1)]
+    assert len(sent) == 3, sent  # the issue, then two pages of its history

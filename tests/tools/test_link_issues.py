@@ -9,12 +9,22 @@ import pytest
 from mcp import Client
 
 from sandbox.recorder import RequestRecorder
+from server.gateway.meta import Deployment
 from tests.sandbox.helpers import site_of
-from tests.tools.conftest import ClientFactory, text_of
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, on_site, text_of
 
 pytestmark = pytest.mark.anyio
 
 SCOPE = "SHOP,OPS"
+
+
+def both_issues_read(deployment: Deployment) -> str:
+    """The one request that reads both issues: a bulk fetch, on Data Center a key search."""
+    return (
+        "POST /rest/api/2/search"
+        if deployment == "datacenter"
+        else ("POST /rest/api/3/issue/bulkfetch")
+    )
 
 
 @pytest.fixture
@@ -29,6 +39,7 @@ async def read_links(client: Client, key: str) -> list[str]:
     return [f"{x['direction']} {x['key']}" for x in result.structured_content["links"]]
 
 
+@DEPLOYMENTS
 @pytest.mark.parametrize(
     "row",
     [
@@ -54,8 +65,9 @@ async def test_direction_reads_as_asked_on_both_issues(
     assert text_of(result).startswith(f"Linked: {key} {on_key}")
 
 
+@DEPLOYMENTS
 async def test_existing_link_is_a_success_that_says_so(
-    connect: ClientFactory, sandbox_app: RequestRecorder
+    connect: ClientFactory, sandbox_app: RequestRecorder, deployment: Deployment
 ) -> None:
     """SHOP-30 already blocks SHOP-31: reported with its id, in one request, nothing written."""
     site = site_of(sandbox_app)
@@ -69,12 +81,13 @@ async def test_existing_link_is_a_success_that_says_so(
     assert again.structured_content["existed"] is True
     assert again.structured_content["link_id"]
     assert "Already linked" in text_of(again)
-    assert sandbox_app.take() == ["POST /rest/api/3/issue/bulkfetch"]
+    assert sandbox_app.take() == [both_issues_read(deployment)]
     assert len(site.data.links) == before
 
 
+@DEPLOYMENTS
 async def test_a_new_link_costs_a_read_the_write_and_the_id(
-    connect: ClientFactory, sandbox_app: RequestRecorder
+    connect: ClientFactory, sandbox_app: RequestRecorder, deployment: Deployment
 ) -> None:
     """With the link types known: both issues in one read, the POST, then the id read back
     (Jira's answer to a new link carries no id)."""
@@ -83,12 +96,13 @@ async def test_a_new_link_costs_a_read_the_write_and_the_id(
         sandbox_app.take()
         await client.call_tool("link_issues", {"key": "SHOP-4", "to": "SHOP-5", "type": "blocks"})
     assert sandbox_app.take() == [
-        "POST /rest/api/3/issue/bulkfetch",
-        "POST /rest/api/3/issueLink",
-        "GET /rest/api/3/issue/SHOP-4",
+        both_issues_read(deployment),
+        on_site("POST /rest/api/3/issueLink", deployment),
+        on_site("GET /rest/api/3/issue/SHOP-4", deployment),
     ]
 
 
+@DEPLOYMENTS
 async def test_unknown_type_lists_the_types(connect: ClientFactory) -> None:
     """A type that is neither a name nor a phrase is refused with every type's phrases."""
     async with connect(jira_projects=SCOPE) as client:
@@ -104,6 +118,7 @@ async def test_unknown_type_lists_the_types(connect: ClientFactory) -> None:
     assert "itself" in text_of(itself)
 
 
+@DEPLOYMENTS
 async def test_links_outside_the_scope_are_refused_and_nothing_is_written(
     connect: ClientFactory, sandbox_app: RequestRecorder
 ) -> None:
@@ -127,6 +142,7 @@ async def test_links_outside_the_scope_are_refused_and_nothing_is_written(
     assert site.data.model_dump_json() == before
 
 
+@DEPLOYMENTS
 async def test_dry_run_links_nothing(connect: ClientFactory, sandbox_app: RequestRecorder) -> None:
     """dry_run shows the request with key as inwardIssue for "blocks", and links nothing."""
     before = len(site_of(sandbox_app).data.links)

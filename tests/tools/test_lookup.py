@@ -15,7 +15,7 @@ from sandbox.recorder import RequestRecorder
 from server.app import build_server
 from server.gateway.meta import Deployment
 from tests.sandbox.helpers import site_of
-from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of, tool_settings
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, on_site, text_of, tool_settings
 from tools.lookup import KINDS, LIVE_KINDS
 
 pytestmark = pytest.mark.anyio
@@ -65,6 +65,7 @@ async def test_every_kind_without_a_scope_lists_the_sites_data(
     assert [f["id"] for f in fields] == [f.id for f in site.data.fields][: len(fields)]
 
 
+@DEPLOYMENTS
 @pytest.mark.parametrize("kind", EVERY_KIND)
 async def test_with_a_scope_nothing_of_sec_appears(
     connect: ClientFactory, sandbox_app: Any, kind: str
@@ -84,6 +85,7 @@ async def test_with_a_scope_nothing_of_sec_appears(
         assert secret not in said
 
 
+@DEPLOYMENTS
 async def test_with_a_scope_the_projects_boards_and_sprints_are_the_allowed_ones(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -101,6 +103,7 @@ async def test_with_a_scope_the_projects_boards_and_sprints_are_the_allowed_ones
     assert sorted(names(sprints)) == sorted(expected)
 
 
+@DEPLOYMENTS
 async def test_sprints_come_active_then_future_then_the_latest_closed(
     connect: ClientFactory,
 ) -> None:
@@ -115,6 +118,7 @@ async def test_sprints_come_active_then_future_then_the_latest_closed(
     assert "SHOP Sprint 5 [5] state=active board=1 start=" in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_the_query_filters_names_ignoring_case(connect: ClientFactory) -> None:
     """query keeps the items whose name (or project key) contains it, in any case."""
     async with connect() as client:
@@ -168,6 +172,7 @@ async def test_data_center_users_and_me_are_named_by_username(
     assert items(me_by_pat) == [{"id": "pat", "name": "PAT User", "email": "pat@example.com"}]
 
 
+@DEPLOYMENTS
 async def test_long_lists_are_cut_with_a_hint_to_narrow_them(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -184,6 +189,7 @@ async def test_long_lists_are_cut_with_a_hint_to_narrow_them(
     assert narrowed.structured_content["truncated"] is False
 
 
+@DEPLOYMENTS
 async def test_the_project_filter_narrows_per_project_kinds(connect: ClientFactory) -> None:
     """project narrows boards and sprints; a kanban project has no sprints."""
     async with connect() as client:
@@ -197,6 +203,7 @@ async def test_the_project_filter_narrows_per_project_kinds(connect: ClientFacto
     assert "Done" in names(statuses)
 
 
+@DEPLOYMENTS
 async def test_a_project_outside_the_scope_or_misplaced_is_refused_with_choices(
     connect: ClientFactory,
 ) -> None:
@@ -231,11 +238,14 @@ async def test_a_warm_cache_answers_metadata_without_requests() -> None:
     assert sent["sprints"] == ["GET /rest/agile/1.0/board/1/sprint"]
 
 
-async def test_a_projects_statuses_and_types_come_from_that_project() -> None:
+@DEPLOYMENTS
+async def test_a_projects_statuses_and_types_come_from_that_project(
+    deployment: Deployment,
+) -> None:
     """statuses and issue_types of a project read its workflow statuses and create types
     (each once), not the whole site's lists."""
-    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None)))
-    server = build_server(tool_settings(), jira_app=recorder)
+    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None, deployment=deployment)))
+    server = build_server(tool_settings(jira_deployment=deployment), jira_app=recorder)
     async with Client(server, raise_exceptions=False) as client:
         statuses = await client.call_tool("lookup", {"kind": "statuses", "project": "SHOP"})
         types = await client.call_tool("lookup", {"kind": "issue_types", "project": "SHOP"})
@@ -243,7 +253,7 @@ async def test_a_projects_statuses_and_types_come_from_that_project() -> None:
     assert names(statuses) == [s.name for s in site.data.statuses]
     assert names(types) == [t.name for t in site.data.issuetypes]
     assert recorder.requests == [
-        "GET /rest/api/3/project",
-        "GET /rest/api/3/project/SHOP/statuses",
-        "GET /rest/api/3/issue/createmeta/SHOP/issuetypes",
+        on_site("GET /rest/api/3/project", deployment),
+        on_site("GET /rest/api/3/project/SHOP/statuses", deployment),
+        on_site("GET /rest/api/3/issue/createmeta/SHOP/issuetypes", deployment),
     ]

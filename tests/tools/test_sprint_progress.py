@@ -15,8 +15,9 @@ from sandbox.config import SandboxConfig
 from sandbox.recorder import RequestRecorder
 from sandbox.site import Issue, Site
 from server.app import build_server
+from server.gateway.meta import Deployment
 from tests.sandbox.helpers import site_of
-from tests.tools.conftest import ClientFactory, text_of, tool_settings
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, on_site, text_of, tool_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -91,6 +92,7 @@ def assert_matches(result: dict[str, Any], want: dict[str, Any]) -> None:
     assert result["blocked_total"] == len(want["flagged"])
 
 
+@DEPLOYMENTS
 async def test_default_is_the_active_sprint_of_the_first_projects_board(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -113,6 +115,7 @@ async def test_default_is_the_active_sprint_of_the_first_projects_board(
     assert_matches(data, expected_figures(site, ACTIVE_SHOP_SPRINT))
 
 
+@DEPLOYMENTS
 async def test_sprint_with_more_than_one_page_is_read_whole(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -125,6 +128,7 @@ async def test_sprint_with_more_than_one_page_is_read_whole(
     assert result.structured_content["issues"] == len(sprint_issues(site, ACTIVE_SHOP_SPRINT))
 
 
+@DEPLOYMENTS
 async def test_closed_sprint_by_id_has_exact_figures_and_no_days_left(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -139,6 +143,7 @@ async def test_closed_sprint_by_id_has_exact_figures_and_no_days_left(
     assert_matches(data, expected_figures(site, CLOSED_SHOP_SPRINT))
 
 
+@DEPLOYMENTS
 async def test_board_without_estimation_reports_percent_by_issue_count(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -154,6 +159,7 @@ async def test_board_without_estimation_reports_percent_by_issue_count(
     assert "points" not in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_text_is_compact_with_header_tables_and_blocked_list(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -174,13 +180,18 @@ async def test_text_is_compact_with_header_tables_and_blocked_list(
     assert "{" not in text
 
 
-async def test_upstream_requests_stay_within_two_plus_pages(sandbox_app: Any) -> None:
+@DEPLOYMENTS
+async def test_upstream_requests_stay_within_two_plus_pages(
+    sandbox_app: Any, deployment: Deployment
+) -> None:
     """By project: board list, configuration and the pages of the board's active-sprint
     issues (2 + pages) on the first call, where Jira sends the Agile API's `flagged`; the
     configuration is cached."""
     counter = RequestRecorder(sandbox_app)
     pages = math.ceil(len(sprint_issues(site_of(sandbox_app), ACTIVE_SHOP_SPRINT)) / PAGE)
-    server = build_server(tool_settings(jira_projects="SHOP,OPS"), jira_app=counter)
+    server = build_server(
+        tool_settings(jira_projects="SHOP,OPS", jira_deployment=deployment), jira_app=counter
+    )
     async with Client(server, raise_exceptions=False) as client:
         counter.take()
         await client.call_tool("sprint_progress", {"project": "SHOP"})
@@ -191,35 +202,43 @@ async def test_upstream_requests_stay_within_two_plus_pages(sandbox_app: Any) ->
         by_id = counter.take()
     issue_pages = "GET /rest/agile/1.0/board/1/issue"
     assert first.count(issue_pages) == pages
-    assert first.count("GET /rest/api/3/field") == 0
+    assert first.count(on_site("GET /rest/api/3/field", deployment)) == 0
     assert len(first) == 2 + pages, first
     assert len(later) == 1 + pages, later
     assert len(by_id) <= 2 + pages, by_id
 
 
-async def test_without_the_agile_flag_the_catalogue_is_read_once() -> None:
+@DEPLOYMENTS
+async def test_without_the_agile_flag_the_catalogue_is_read_once(deployment: Deployment) -> None:
     """A site that leaves out `flagged`: one catalogue read and the first page read again
     with the Flagged field, on the first call only."""
-    app = create_app(SandboxConfig(rate_limit=None, agile_flagged=False))
+    app = create_app(SandboxConfig(rate_limit=None, agile_flagged=False, deployment=deployment))
     counter = RequestRecorder(app)
     pages = math.ceil(len(sprint_issues(site_of(app), ACTIVE_SHOP_SPRINT)) / PAGE)
-    server = build_server(tool_settings(jira_projects="SHOP,OPS"), jira_app=counter)
+    server = build_server(
+        tool_settings(jira_projects="SHOP,OPS", jira_deployment=deployment), jira_app=counter
+    )
     async with Client(server, raise_exceptions=False) as client:
         counter.take()
         await client.call_tool("sprint_progress", {"project": "SHOP"})
         first = counter.take()
         await client.call_tool("sprint_progress", {"project": "SHOP"})
         later = counter.take()
-    assert first.count("GET /rest/api/3/field") == 1
+    assert first.count(on_site("GET /rest/api/3/field", deployment)) == 1
     assert len(first) == 4 + pages, first
     assert len(later) == 2 + pages, later
 
 
-async def test_sprint_id_first_call_costs_at_most_four_plus_pages(sandbox_app: Any) -> None:
+@DEPLOYMENTS
+async def test_sprint_id_first_call_costs_at_most_four_plus_pages(
+    sandbox_app: Any, deployment: Deployment
+) -> None:
     """A sprint id on a fresh server: sprint, board scope check, configuration, catalogue, pages."""
     counter = RequestRecorder(sandbox_app)
     pages = math.ceil(len(sprint_issues(site_of(sandbox_app), CLOSED_SHOP_SPRINT)) / PAGE)
-    server = build_server(tool_settings(jira_projects="SHOP,OPS"), jira_app=counter)
+    server = build_server(
+        tool_settings(jira_projects="SHOP,OPS", jira_deployment=deployment), jira_app=counter
+    )
     async with Client(server, raise_exceptions=False) as client:
         counter.take()
         result = await client.call_tool("sprint_progress", {"sprint_id": CLOSED_SHOP_SPRINT})
@@ -228,6 +247,7 @@ async def test_sprint_id_first_call_costs_at_most_four_plus_pages(sandbox_app: A
     assert len(first) <= 4 + pages, first
 
 
+@DEPLOYMENTS
 @pytest.mark.parametrize(
     "arguments",
     [
@@ -255,6 +275,7 @@ async def test_sec_sprint_or_board_is_refused_without_sec_data(
     assert site.boards[SEC_BOARD].name not in text
 
 
+@DEPLOYMENTS
 async def test_sec_issue_put_in_a_shop_sprint_is_not_counted(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -271,6 +292,7 @@ async def test_sec_issue_put_in_a_shop_sprint_is_not_counted(
     assert intruder.summary not in str(result.structured_content)
 
 
+@DEPLOYMENTS
 async def test_kanban_project_and_board_explain_there_are_no_sprints(
     connect: ClientFactory,
 ) -> None:
@@ -284,6 +306,7 @@ async def test_kanban_project_and_board_explain_there_are_no_sprints(
     assert "kanban" in text_of(by_board)
 
 
+@DEPLOYMENTS
 async def test_without_a_scope_a_project_must_be_named(connect: ClientFactory) -> None:
     """With no allowed-project list there is no default project; the error lists them."""
     async with connect() as client:
@@ -295,6 +318,7 @@ async def test_without_a_scope_a_project_must_be_named(connect: ClientFactory) -
     assert "Projects: SHOP (Webshop), OPS (Operations), SEC (Security Incidents)." in text
 
 
+@DEPLOYMENTS
 async def test_with_several_allowed_projects_the_choices_are_listed(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -308,6 +332,7 @@ async def test_with_several_allowed_projects_the_choices_are_listed(
     assert sandbox_config.counters.requests == 1
 
 
+@DEPLOYMENTS
 async def test_future_sprint_has_no_dates_and_nothing_done(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -323,6 +348,7 @@ async def test_future_sprint_has_no_dates_and_nothing_done(
     assert_matches(data, expected_figures(site, future.id))
 
 
+@DEPLOYMENTS
 async def test_is_announced_read_only_and_idempotent(connect: ClientFactory) -> None:
     """The tool's annotations say it only reads and may be repeated."""
     async with connect(jira_projects="SHOP,OPS") as client:
@@ -334,6 +360,7 @@ async def test_is_announced_read_only_and_idempotent(connect: ClientFactory) -> 
     assert tool.annotations.idempotent_hint is True
 
 
+@DEPLOYMENTS
 @pytest.mark.parametrize("arguments", [{"sprint_id": -1}, {"project": "SHOP OR 1=1"}])
 async def test_malformed_arguments_are_refused(
     connect: ClientFactory, arguments: dict[str, Any]
@@ -344,6 +371,7 @@ async def test_malformed_arguments_are_refused(
     assert result.is_error
 
 
+@DEPLOYMENTS
 async def test_unknown_sprint_is_an_error_the_model_can_read(connect: ClientFactory) -> None:
     """A sprint id that does not exist fails with Jira's reason, not a crash."""
     async with connect(jira_projects="SHOP,OPS") as client:
@@ -352,17 +380,23 @@ async def test_unknown_sprint_is_an_error_the_model_can_read(connect: ClientFact
     assert "999" in text_of(result)
 
 
+@DEPLOYMENTS
 @pytest.mark.parametrize("agile_flagged", [False, True])
 async def test_flagged_field_is_found_by_name_on_a_site_that_numbers_it_otherwise(
-    agile_flagged: bool,
+    agile_flagged: bool, deployment: Deployment
 ) -> None:
     """Flagged as customfield_10077: blocked issues come from it, or from Agile's `flagged`."""
     config = SandboxConfig(
-        rate_limit=None, flagged_field="customfield_10077", agile_flagged=agile_flagged
+        rate_limit=None,
+        flagged_field="customfield_10077",
+        agile_flagged=agile_flagged,
+        deployment=deployment,
     )
     app = create_app(config)
     want = expected_figures(site_of(app), ACTIVE_SHOP_SPRINT)["flagged"]
-    server = build_server(tool_settings(jira_projects="SHOP,OPS"), jira_app=app)
+    server = build_server(
+        tool_settings(jira_projects="SHOP,OPS", jira_deployment=deployment), jira_app=app
+    )
     async with Client(server, raise_exceptions=False) as client:
         result = await client.call_tool("sprint_progress", {"project": "SHOP"})
     data = result.structured_content

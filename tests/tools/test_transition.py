@@ -16,7 +16,7 @@ from sandbox.site import Issue, Site, Transition
 from server.adf import markdown_to_adf
 from server.app import build_server
 from tests.gateway.fakes import FakeClock
-from tests.tools.conftest import text_of, tool_settings
+from tests.tools.conftest import DEPLOYMENTS, on_site, text_of, tool_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -40,8 +40,10 @@ def site(sandbox_app: Any) -> Site:
 
 @asynccontextmanager
 async def client_for(counter: RequestRecorder) -> AsyncIterator[Client]:
-    """An MCP client to a server scoped to SHOP and OPS, talking to the counted sandbox."""
-    server = build_server(tool_settings(jira_projects=SCOPE), jira_app=counter)
+    """An MCP client to a server scoped to SHOP and OPS, talking to the counted sandbox and
+    told the deployment it plays."""
+    settings = tool_settings(jira_projects=SCOPE, jira_deployment=counter.state.deployment)
+    server = build_server(settings, jira_app=counter)
     async with Client(server, raise_exceptions=False) as client:
         yield client
 
@@ -56,6 +58,7 @@ def snapshot(site: Site) -> list[dict[str, Any]]:
     return [i.model_dump() for i in site.issues()]
 
 
+@DEPLOYMENTS
 async def test_moves_to_a_status_named_in_any_case(counter: RequestRecorder, site: Site) -> None:
     """`to` names the target status case-insensitively; the issue moves and the result says so."""
     issue = first_issue(site, "SHOP", TODO)
@@ -76,6 +79,7 @@ async def test_moves_to_a_status_named_in_any_case(counter: RequestRecorder, sit
     assert text_of(result) == f"{issue.key}: To Do -> In Progress (via In Progress)"
 
 
+@DEPLOYMENTS
 async def test_moves_by_transition_name(counter: RequestRecorder, site: Site) -> None:
     """A transition's own name is found when no status has that name."""
     site.data.transitions.append(Transition(id="51", name="Start work", to_status=IN_PROGRESS))
@@ -87,6 +91,7 @@ async def test_moves_by_transition_name(counter: RequestRecorder, site: Site) ->
     assert issue.status == IN_PROGRESS
 
 
+@DEPLOYMENTS
 async def test_ambiguous_target_lists_the_transitions(counter: RequestRecorder, site: Site) -> None:
     """Two transitions to the same status: the answer names both and nothing moves."""
     site.data.transitions.append(Transition(id="51", name="Start work", to_status=IN_PROGRESS))
@@ -99,6 +104,7 @@ async def test_ambiguous_target_lists_the_transitions(counter: RequestRecorder, 
     assert counter.writes() == []
 
 
+@DEPLOYMENTS
 async def test_unavailable_target_lists_the_available_ones(
     counter: RequestRecorder, site: Site
 ) -> None:
@@ -115,6 +121,7 @@ async def test_unavailable_target_lists_the_available_ones(
     assert counter.writes() == []
 
 
+@DEPLOYMENTS
 async def test_done_without_resolution_lists_resolutions_and_writes_nothing(
     counter: RequestRecorder, site: Site
 ) -> None:
@@ -129,6 +136,7 @@ async def test_done_without_resolution_lists_resolutions_and_writes_nothing(
     assert snapshot(site) == before
 
 
+@DEPLOYMENTS
 async def test_done_with_resolution_and_comment_in_one_request(
     counter: RequestRecorder, site: Site
 ) -> None:
@@ -146,9 +154,11 @@ async def test_done_with_resolution_and_comment_in_one_request(
     assert site.resolutions[issue.resolution or ""].name == "Won't Do"
     assert len(issue.comments) == comments_before + 1
     assert issue.comments[-1].body == markdown_to_adf(comment)
-    assert counter.writes() == ["POST " + TRANSITIONS_PATH.format(issue.key)]
+    endpoint = on_site(TRANSITIONS_PATH.format(issue.key), counter.state.deployment)
+    assert counter.writes() == ["POST " + endpoint]
 
 
+@DEPLOYMENTS
 async def test_screen_fields_by_name(counter: RequestRecorder, site: Site) -> None:
     """A screen field given by name in `fields`, with its value by name, is set."""
     issue = first_issue(site, "OPS", IN_PROGRESS)
@@ -160,6 +170,7 @@ async def test_screen_fields_by_name(counter: RequestRecorder, site: Site) -> No
     assert site.resolutions[issue.resolution or ""].name == "Duplicate"
 
 
+@DEPLOYMENTS
 async def test_unknown_resolution_lists_the_choices(counter: RequestRecorder, site: Site) -> None:
     """A resolution that does not exist answers with the allowed ones."""
     issue = first_issue(site, "SHOP", IN_PROGRESS)
@@ -172,6 +183,7 @@ async def test_unknown_resolution_lists_the_choices(counter: RequestRecorder, si
     assert issue.status == IN_PROGRESS
 
 
+@DEPLOYMENTS
 async def test_comment_without_a_comment_screen_is_refused(
     counter: RequestRecorder, site: Site
 ) -> None:
@@ -186,6 +198,7 @@ async def test_comment_without_a_comment_screen_is_refused(
     assert counter.writes() == []
 
 
+@DEPLOYMENTS
 async def test_already_in_the_status_is_a_success_without_a_write(
     counter: RequestRecorder, site: Site
 ) -> None:
@@ -200,6 +213,7 @@ async def test_already_in_the_status_is_a_success_without_a_write(
     assert counter.writes() == []
 
 
+@DEPLOYMENTS
 async def test_dry_run_shows_the_request_and_writes_nothing(
     counter: RequestRecorder, site: Site
 ) -> None:
@@ -229,6 +243,7 @@ async def test_dry_run_shows_the_request_and_writes_nothing(
     assert snapshot(site) == before
 
 
+@DEPLOYMENTS
 async def test_forbidden_issue_is_refused_before_any_request(
     counter: RequestRecorder, site: Site
 ) -> None:
@@ -244,9 +259,10 @@ async def test_forbidden_issue_is_refused_before_any_request(
     assert snapshot(site) == before
 
 
+@DEPLOYMENTS
 async def test_upstream_requests_per_transition(counter: RequestRecorder, site: Site) -> None:
-    """Two requests, screen or not: one read carries status, project and the transitions with
-    their screen fields, then the transition itself."""
+    """Two requests, screen or not, on Cloud and Data Center alike: one read carries status,
+    project and the transitions with their screen fields, then the transition itself."""
     todo = first_issue(site, "SHOP", TODO)
     doing = first_issue(site, "OPS", IN_PROGRESS)
     async with client_for(counter) as client:
@@ -257,16 +273,15 @@ async def test_upstream_requests_per_transition(counter: RequestRecorder, site: 
         screened = counter.take()
     assert len(plain) == 2, plain
     assert len(screened) == 2, screened
-    endpoint = TRANSITIONS_PATH.format(doing.key)
+    endpoint = on_site(TRANSITIONS_PATH.format(doing.key), counter.state.deployment)
     assert sum(1 for request in screened if request.endswith(f" {endpoint}")) == 1, screened
     assert (todo.status, doing.status) == (IN_PROGRESS, DONE)
 
 
 async def _move_all(sandbox_app: Any, issues: list[Any], faults: Any) -> list[tuple[bool, bool]]:
     """(reported failed, really moved) for each issue sent to In Review, one seed each."""
-    server = build_server(
-        tool_settings(jira_projects=SCOPE), jira_app=sandbox_app, clock=FakeClock()
-    )
+    settings = tool_settings(jira_projects=SCOPE, jira_deployment=sandbox_app.state.deployment)
+    server = build_server(settings, jira_app=sandbox_app, clock=FakeClock())
     outcomes = []
     async with Client(server, raise_exceptions=False) as client:
         for seed, issue in enumerate(issues):
@@ -276,6 +291,7 @@ async def _move_all(sandbox_app: Any, issues: list[Any], faults: Any) -> list[tu
     return outcomes
 
 
+@DEPLOYMENTS
 async def test_lost_answers_are_settled_by_reading_the_status(
     sandbox_config: SandboxConfig, sandbox_app: Any, site: Site
 ) -> None:
@@ -288,6 +304,7 @@ async def test_lost_answers_are_settled_by_reading_the_status(
     assert sandbox_config.counters.injected_errors > 0
 
 
+@DEPLOYMENTS
 async def test_reported_failures_did_not_happen(
     sandbox_config: SandboxConfig, sandbox_app: Any, site: Site
 ) -> None:

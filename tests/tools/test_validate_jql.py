@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from mcp import Client
 
+from sandbox.app import create_app
 from sandbox.config import SandboxConfig
-from tests.tools.conftest import ClientFactory, text_of
+from sandbox.recorder import RequestRecorder
+from server.app import build_server
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of, tool_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -21,6 +25,7 @@ async def validate(connect: ClientFactory, jql: str, **extra: Any) -> tuple[dict
     return result.structured_content, text_of(result)
 
 
+@DEPLOYMENTS
 async def test_valid_query_is_normalized_and_scoped(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -38,6 +43,7 @@ async def test_valid_query_is_normalized_and_scoped(
     assert sandbox_config.counters.requests == 2
 
 
+@DEPLOYMENTS
 async def test_syntax_error_is_a_result_with_position_and_hint(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -54,6 +60,7 @@ async def test_syntax_error_is_a_result_with_position_and_hint(
     assert sandbox_config.counters.requests == 0
 
 
+@DEPLOYMENTS
 async def test_forbidden_project_is_a_scope_error(connect: ClientFactory) -> None:
     """A query naming a project outside the scope is invalid, and the error names it."""
     data, text = await validate(connect, "project = SEC OR key = OPS-1")
@@ -64,6 +71,7 @@ async def test_forbidden_project_is_a_scope_error(connect: ClientFactory) -> Non
     assert "SEC" in text
 
 
+@DEPLOYMENTS
 async def test_lint_warnings_carry_a_suggestion(connect: ClientFactory) -> None:
     """Valid but doubtful JQL comes back valid, with the rule, and a rewrite only where it
     means the same; an alternative that matches other issues is in the message."""
@@ -79,6 +87,7 @@ async def test_lint_warnings_carry_a_suggestion(connect: ClientFactory) -> None:
     assert 'Try: labels NOT IN ("a", "b")' in text
 
 
+@DEPLOYMENTS
 async def test_no_project_is_not_a_warning_under_a_scope(connect: ClientFactory) -> None:
     """With an allowlist the scope adds the project, so 'no-project' is not reported."""
     data, _ = await validate(connect, "status = Done")
@@ -90,6 +99,7 @@ async def test_no_project_is_not_a_warning_under_a_scope(connect: ClientFactory)
     assert result.structured_content["scoped"] == 'status = "Done"'
 
 
+@DEPLOYMENTS
 async def test_remote_reports_unknown_fields(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -101,6 +111,7 @@ async def test_remote_reports_unknown_fields(
     assert sandbox_config.counters.requests == 1
 
 
+@DEPLOYMENTS
 async def test_remote_accepts_a_good_query(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -110,6 +121,7 @@ async def test_remote_accepts_a_good_query(
     assert sandbox_config.counters.requests == 2
 
 
+@DEPLOYMENTS
 async def test_local_check_knows_the_site_fields(connect: ClientFactory) -> None:
     """Without remote, an unknown custom field is found from the cached field list."""
     data, _ = await validate(connect, 'project = SHOP AND "Story Pointz" > 3')
@@ -119,6 +131,7 @@ async def test_local_check_knows_the_site_fields(connect: ClientFactory) -> None
     assert 'Write "Story Points" instead' in error["hint"]
 
 
+@DEPLOYMENTS
 async def test_scope_refusal_skips_remote(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -128,6 +141,7 @@ async def test_scope_refusal_skips_remote(
     assert sandbox_config.counters.requests == 0
 
 
+@DEPLOYMENTS
 async def test_validate_is_read_only_and_idempotent(connect: ClientFactory) -> None:
     """The tool announces itself as a read-only, idempotent, non-destructive tool."""
     async with connect() as client:
@@ -139,9 +153,34 @@ async def test_validate_is_read_only_and_idempotent(connect: ClientFactory) -> N
     assert hints.destructive_hint is False
 
 
+@DEPLOYMENTS
 async def test_remote_reports_unknown_functions(connect: ClientFactory) -> None:
     """remote=true also reports a function Jira does not have."""
     data, _ = await validate(connect, "project = SHOP AND assignee = noSuchUser()", remote=True)
     assert data["valid"] is False
     assert any("noSuchUser" in e["message"] for e in data["errors"])
     assert data["scoped"] is not None
+
+
+@DEPLOYMENTS
+async def test_remote_reports_a_value_that_names_nothing(connect: ClientFactory) -> None:
+    """remote=true reports a status the site does not have, in Jira's words: a warning
+    from Cloud's parse, an error from Data Center's validated search."""
+    data, _ = await validate(connect, 'project = SHOP AND status = "Nope"', remote=True)
+    reported = [e["message"] for e in data["errors"]] + [w["message"] for w in data["warnings"]]
+    assert any("The value 'Nope' does not exist for the field 'status'" in m for m in reported)
+
+
+async def test_data_center_asks_a_validated_search_not_a_parse() -> None:
+    """On Data Center remote=true is one POST /rest/api/2/search (it has no /jql/parse),
+    and an unknown function comes back in Jira's words."""
+    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None, deployment="datacenter")))
+    settings = tool_settings(jira_projects="SHOP,OPS", jira_deployment="datacenter")
+    async with Client(build_server(settings, jira_app=recorder), raise_exceptions=False) as client:
+        result = await client.call_tool(
+            "validate_jql", {"jql": "project = SHOP AND assignee = noSuchUser()", "remote": True}
+        )
+    assert result.structured_content is not None
+    messages = [e["message"] for e in result.structured_content["errors"]]
+    assert "Unable to find JQL function 'noSuchUser()'." in messages
+    assert [r for r in recorder.requests if r.startswith("POST")] == ["POST /rest/api/2/search"]
