@@ -22,11 +22,13 @@ from sandbox.config import Faults, SandboxConfig
 from sandbox.site import Site
 from server.app import build_server
 from server.gateway.audit import REQUEST_PROPERTY
+from server.gateway.meta import Deployment
 from tests.gateway.fakes import FakeClock
-from tests.tools.conftest import text_of, tool_settings
+from tests.tools.conftest import DEPLOYMENTS, text_of, tool_settings
 from tools.support.dedupe import SETTLE_SECONDS
 
-pytestmark = pytest.mark.anyio
+# Every test runs against Jira Cloud and Jira Data Center: a create settles the same way.
+pytestmark = [pytest.mark.anyio, DEPLOYMENTS]
 
 SCOPE = "SHOP"  # the one allowed project, so creates need not name it
 SEEDS = range(30)
@@ -54,18 +56,23 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def sandbox_config(clock: FakeClock) -> SandboxConfig:
+def sandbox_config(clock: FakeClock, deployment: Deployment) -> SandboxConfig:
     """A sandbox without its rate limit, living on the fake clock."""
-    return SandboxConfig(rate_limit=None, clock=clock.wall, sleep=clock.sleep)
+    return SandboxConfig(
+        rate_limit=None, clock=clock.wall, sleep=clock.sleep, deployment=deployment
+    )
 
 
 @asynccontextmanager
 async def faulty_client(
     sandbox_app: Any, clock: FakeClock, **settings: object
 ) -> AsyncIterator[Client]:
-    """An MCP client whose gateway runs on the fake clock."""
+    """An MCP client whose gateway runs on the fake clock, told the sandbox's deployment."""
+    deployment = sandbox_app.state.deployment
     server = build_server(
-        tool_settings(jira_projects=SCOPE, **settings), jira_app=sandbox_app, clock=clock
+        tool_settings(jira_projects=SCOPE, jira_deployment=deployment, **settings),
+        jira_app=sandbox_app,
+        clock=clock,
     )
     async with Client(server, raise_exceptions=False) as client:
         yield client
@@ -182,7 +189,9 @@ class SlowCreates:
         return self.app.state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (scope["method"], scope["path"]) == CREATE:
+        # The create's path on either Jira: REST v3 on Cloud, v2 on Data Center.
+        creating = (scope["method"], scope["path"].replace("/api/2/", "/api/3/")) == CREATE
+        if scope["type"] == "http" and creating:
             self.creates += 1
             await self.clock.sleep(self.delay)
         await self.app(scope, receive, send)

@@ -5,7 +5,8 @@ parents, sprints or boards of SEC. Nothing of SEC may come back (no SEC key the 
 not type, no SEC summary, sprint or board name, in the text or the structured content), and
 nothing may change: every write these cases ask for is a write to SEC or under it. The site
 also holds an issue that moved from SHOP to SEC (its key still says SHOP, Jira says SEC) and
-an SEC issue put into the active SHOP sprint.
+an SEC issue put into the active SHOP sprint. Every case runs against Jira Cloud and Jira
+Data Center (REST v2, wiki markup, users by name, Sprint fields as text).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from mcp.types import CallToolResult
 
 from sandbox.seed import EPIC
 from sandbox.site import Issue, Site
-from tests.tools.conftest import ClientFactory, text_of
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of
 from tools import TOOL_NAMES
 
 pytestmark = pytest.mark.anyio
@@ -298,6 +299,7 @@ def sec_secrets(site: Site) -> Iterator[str]:
             yield from (a.filename for a in issue.attachments)
 
 
+@DEPLOYMENTS
 @pytest.mark.parametrize("probe", CASES)
 async def test_no_sec_data_out_and_no_sec_write(
     connect: ClientFactory, sandbox_app: Any, probe: Case

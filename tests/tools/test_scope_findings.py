@@ -42,6 +42,7 @@ def without_ids(text: str) -> str:
         {"components": [{"id": SEC_COMPONENT}]},
     ],
 )
+@DEPLOYMENTS
 async def test_field_values_cannot_reach_another_project(
     connect: ClientFactory, sandbox_app: Any, fields: dict[str, Any]
 ) -> None:
@@ -59,6 +60,7 @@ async def test_field_values_cannot_reach_another_project(
     assert site.data.model_dump_json() == before
 
 
+@DEPLOYMENTS
 async def test_forbidden_and_missing_sprints_are_refused_alike(connect: ClientFactory) -> None:
     """Sprint 8 (SEC) and sprint 99999 (none) get the same refusal: no existence oracle."""
     texts = []
@@ -75,6 +77,7 @@ async def test_forbidden_and_missing_sprints_are_refused_alike(connect: ClientFa
     assert "active" not in " ".join(texts)
 
 
+@DEPLOYMENTS
 async def test_in_scope_sprint_is_accepted(connect: ClientFactory, sandbox_app: Any) -> None:
     """The check lets a sprint of an allowed board through (the refusals are not blanket)."""
     async with connect(jira_projects=SCOPE) as client:
@@ -88,6 +91,7 @@ async def test_in_scope_sprint_is_accepted(connect: ClientFactory, sandbox_app: 
     assert created.sprints == [SHOP_SPRINT]
 
 
+@DEPLOYMENTS
 async def test_write_checks_a_fresh_read_not_a_remembered_one(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -139,6 +143,7 @@ async def test_shop_issues_in_a_sec_sprint_do_not_show_it(
     )
 
 
+@DEPLOYMENTS
 async def test_app_function_subquery_is_scoped(connect: ClientFactory) -> None:
     """A query inside an app function's argument runs only over the allowed projects, and one
     that cannot be parsed is refused instead of being sent unchecked."""
@@ -158,6 +163,7 @@ async def test_app_function_subquery_is_scoped(connect: ClientFactory) -> None:
     assert "cannot be checked against the allowed projects" in text_of(refused)
 
 
+@DEPLOYMENTS
 async def test_missing_and_forbidden_ids_answer_alike(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:

@@ -5,7 +5,7 @@ into SEC's sprints, SEC issues into SHOP's sprint, SHOP issues under SEC parents
 makes random tool calls whose arguments come from a grammar of references to both projects:
 keys, old keys of moved issues, ids, sprints, boards, versions, components and JQL around
 them. With the scope SHOP, no answer may contain a key, summary, sprint or board name of SEC
-that the caller did not type, and SEC's issues must not change.
+that the caller did not type, and SEC's issues must not change; on Jira Cloud and Data Center alike.
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ from sandbox.app import create_app
 from sandbox.config import SandboxConfig
 from sandbox.site import Site
 from server.app import build_server
+from server.gateway.meta import Deployment
 from tests.tools.conftest import text_of, tool_settings
 from tools import TOOL_NAMES
 
 SCOPE = "SHOP"
 FORBIDDEN = "SEC"
 EXAMPLES = 80
+DEPLOYMENT_NAMES: tuple[Deployment, ...] = ("cloud", "datacenter")
 SEC_KEY = re.compile(r"\bSEC-\d+\b")
 
 # -- the site ------------------------------------------------------------------------------
@@ -302,12 +304,15 @@ def sec_state(site: Site) -> str:
     )
 
 
-async def run_example(steps: list[Mutation], drawn: list[tuple[str, dict[str, Any]]]) -> None:
-    app = create_app(SandboxConfig(rate_limit=None))
+async def run_example(
+    steps: list[Mutation], drawn: list[tuple[str, dict[str, Any]]], deployment: Deployment
+) -> None:
+    app = create_app(SandboxConfig(rate_limit=None, deployment=deployment))
     arranged = arrange(app.state.site, steps)
     site = arranged.site
     secrets, before = forbidden_strings(site), sec_state(site)
-    server = build_server(tool_settings(jira_projects=SCOPE), jira_app=app)
+    settings = tool_settings(jira_projects=SCOPE, jira_deployment=deployment)
+    server = build_server(settings, jira_app=app)
     async with Client(server, raise_exceptions=False) as client:
         for tool, raw in drawn:
             arguments = resolve(raw, arranged)
@@ -326,9 +331,15 @@ async def run_example(steps: list[Mutation], drawn: list[tuple[str, dict[str, An
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(steps=mutations, drawn=st.lists(calls(), min_size=1, max_size=8))
+@given(
+    steps=mutations,
+    drawn=st.lists(calls(), min_size=1, max_size=8),
+    deployment=st.sampled_from(DEPLOYMENT_NAMES),
+)
 def test_nothing_of_sec_comes_out_or_goes_in(
-    steps: list[Mutation], drawn: list[tuple[str, dict[str, Any]]]
+    steps: list[Mutation], drawn: list[tuple[str, dict[str, Any]]], deployment: Deployment
 ) -> None:
-    """Random sites and random calls: no SEC data out, no SEC write in."""
-    anyio.run(run_example, steps, drawn)
+    """Random sites, random calls, on Jira Cloud or Data Center: no SEC data out, no SEC
+    write in."""
+    event(f"deployment: {deployment}")
+    anyio.run(run_example, steps, drawn, deployment)
