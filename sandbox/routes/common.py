@@ -38,7 +38,8 @@ class View:
 
     site: Site
     account_id: str
-    # Which Jira answers: Data Center sends wiki markup for rich text and users by name.
+    # Which Jira answers: Data Center sends wiki markup for rich text, users by name, and
+    # REST v2 self links (it has no v3).
     deployment: str = "cloud"
 
     @property
@@ -52,8 +53,8 @@ class View:
         return self.site.base_url
 
     def api(self, path: str) -> str:
-        """A platform REST v3 URL."""
-        return f"{self.base}/rest/api/3/{path}"
+        """A platform REST URL: v3 on Cloud, v2 on Data Center."""
+        return f"{self.base}/rest/api/{2 if self.datacenter else 3}/{path}"
 
     def issue(self, id_or_key: str) -> Issue:
         """A visible issue, or Jira's 404 (an invisible issue does not exist for the caller)."""

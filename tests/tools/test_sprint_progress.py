@@ -70,6 +70,8 @@ def expected_figures(
             for acc, mine in people.items()
         },
         "flagged": {i.key: i.summary for i in issues if i.flagged},
+        # Data Center names users by username where Cloud has the accountId.
+        "account_of": {u.username: u.account_id for u in site.data.users},
     }
 
 
@@ -84,8 +86,14 @@ def assert_matches(result: dict[str, Any], want: dict[str, Any]) -> None:
         p = result["points"]
         assert (p["total"], p["done"], p["remaining"]) == want["points"]
         assert p["by_category"] == want["category_points"]
+    account_of = want["account_of"]
     got_people = {
-        a["account_id"]: (a["issues"], a["points"], a["done_points"]) for a in result["by_assignee"]
+        account_of.get(a["account_id"], a["account_id"]): (
+            a["issues"],
+            a["points"],
+            a["done_points"],
+        )
+        for a in result["by_assignee"]
     }
     assert got_people == want["assignees"]
     assert result["blocked"] == want["flagged"]

@@ -15,6 +15,7 @@ from sandbox.seed import DONE, IN_PROGRESS, IN_REVIEW, TODO
 from sandbox.site import Issue, Site, Transition
 from server.adf import markdown_to_adf
 from server.app import build_server
+from server.wiki import markdown_to_wiki
 from tests.gateway.fakes import FakeClock
 from tests.tools.conftest import DEPLOYMENTS, on_site, text_of, tool_settings
 
@@ -153,7 +154,10 @@ async def test_done_with_resolution_and_comment_in_one_request(
     assert issue.status == DONE
     assert site.resolutions[issue.resolution or ""].name == "Won't Do"
     assert len(issue.comments) == comments_before + 1
-    assert issue.comments[-1].body == markdown_to_adf(comment)
+    # Cloud keeps the comment as ADF, Data Center as wiki markup.
+    datacenter = counter.state.deployment == "datacenter"
+    stored = markdown_to_wiki(comment) if datacenter else markdown_to_adf(comment)
+    assert issue.comments[-1].body == stored
     endpoint = on_site(TRANSITIONS_PATH.format(issue.key), counter.state.deployment)
     assert counter.writes() == ["POST " + endpoint]
 
@@ -230,9 +234,10 @@ async def test_dry_run_shows_the_request_and_writes_nothing(
         )
     assert not full.is_error, text_of(full)
     out = full.structured_content or {}
+    # Shown as this Jira would be sent it: REST v2 on Data Center.
     assert out["request"] == {
         "method": "POST",
-        "path": TRANSITIONS_PATH.format(issue.key),
+        "path": on_site(TRANSITIONS_PATH.format(issue.key), counter.state.deployment),
         "body": {"transition": {"id": "41"}, "fields": {"resolution": {"id": "10000"}}},
     }
     assert (out["dry_run"], out["changed"], out["missing_fields"]) == (True, False, [])
