@@ -1,7 +1,8 @@
 """A grammar of Markdown documents for the round-trip property tests (ADF and wiki markup).
 
 Both converters read the same Markdown: paragraphs with emphasis, code and links, headings,
-nested lists, code blocks, quotes, tables and rules. Each test chooses the words (the
+nested lists, code blocks, quotes, tables and rules; headings in ATX and setext form,
+the setext ones with hard breaks. Each test chooses the words (the
 characters that must survive) and the two variations its target can express.
 """
 
@@ -76,6 +77,14 @@ class Grammar:
 
         return items()
 
+    def _heading(self, draw: st.DrawFn) -> str:
+        """An ATX heading, or a setext one (level 1 or 2) whose lines may end in hard breaks."""
+        if draw(st.booleans()):
+            return "#" * draw(st.integers(1, 6)) + " " + draw(self._inline())
+        lines = draw(st.lists(self._inline(), min_size=1, max_size=3))
+        joiner = draw(st.sampled_from(["\\\n", "  \n", "\n"]))
+        return joiner.join(lines) + "\n" + draw(st.sampled_from(["===", "---"]))
+
     def _table(self, draw: st.DrawFn) -> str:
         width = draw(st.integers(1, 3))
         header = [draw(self.plain).replace("|", "") or "h" for _ in range(width)]
@@ -92,7 +101,7 @@ class Grammar:
         def block(draw: st.DrawFn) -> str:
             kind = draw(st.sampled_from(["p", "h", "list", "code", "quote", "table", "rule"]))
             if kind == "h":
-                return "#" * draw(st.integers(1, 6)) + " " + draw(self._inline())
+                return self._heading(draw)
             if kind == "list":
                 return draw(self._list())
             if kind == "code":

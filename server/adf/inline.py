@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from server.adf.delimiters import Delimiter, with_delimiters
 from server.adf.nodes import MARK_ORDER
 
 # A mark as a hashable pair: (type, href); href is empty except for links.
 MarkKey = tuple[str, str]
 
-_DELIMITERS = {"strong": "**", "em": "*", "strike": "~~"}
 _ESCAPES = re.compile(
     r"""
     \\(?=[!-/:-@\[-`{-~]|$)     # a backslash that would escape what follows it
@@ -172,16 +172,15 @@ def _shares_link(pieces: list[Piece], index: int) -> bool:
 
 
 def _render(pieces: list[Piece]) -> str:
-    out: list[str] = []
-    stack: list[MarkKey] = []
+    out: list[str | Delimiter] = []
+    stack: list[tuple[MarkKey, int]] = []
+    pairs = 0
     for index, piece in enumerate(pieces):
         wanted = _wanted_marks(pieces, index)
-        keep = 0
-        while keep < len(stack) and stack[keep] in wanted:
-            keep += 1
+        keep = _kept([key for key, _ in stack], wanted, pieces, index)
         _close(out, stack[keep:])
         del stack[keep:]
-        opening = [m for m in wanted if m not in stack]
+        opening = [m for m in wanted if m not in (key for key, _ in stack)]
         opening.sort(key=lambda m: (-_run_length(pieces, index, m), MARK_ORDER.index(m[0])))
         text = _piece_text(piece)
         if opening:
@@ -191,18 +190,39 @@ def _render(pieces: list[Piece]) -> str:
             text = text[len(lead) :]
             if any(m[0] == "link" for m in opening):
                 _escape_image_bang(out)
-            out.extend(_opener(m) for m in opening)
-            stack.extend(opening)
+            for mark_key in opening:
+                out.append(_opener(mark_key, pairs))
+                stack.append((mark_key, pairs))
+                pairs += 1
         out.append(text)
     _close(out, stack)
-    return "".join(out)
+    return with_delimiters(out)
 
 
-def _escape_image_bang(out: list[str]) -> None:
+def _kept(
+    stack: list[MarkKey], wanted: tuple[MarkKey, ...], pieces: list[Piece], index: int
+) -> int:
+    """How many marks of the stack stay open: those still wanted, each running at least as far
+    as every mark opening inside it. A mark that ends sooner is closed now and opened again
+    inside the longer one, so that the shorter one is split where the longer one starts: on
+    text that opens a mark, never on a blank, which no delimiter can mark."""
+    keep = 0
+    while keep < len(stack) and stack[keep] in wanted:
+        reach = _run_length(pieces, index, stack[keep])
+        inner = (m for m in wanted if m not in stack[: keep + 1])
+        if any(_run_length(pieces, index, m) > reach for m in inner):
+            break
+        keep += 1
+    return keep
+
+
+def _escape_image_bang(out: list[str | Delimiter]) -> None:
     """A `!` right before a link's `[` would make it an image: escape it."""
     for index in range(len(out) - 1, -1, -1):
-        if out[index]:
-            written = out[index]
+        written = out[index]
+        if isinstance(written, Delimiter):
+            return
+        if written:
             backslashes = len(written[:-1]) - len(written[:-1].rstrip("\\"))
             if written.endswith("!") and backslashes % 2 == 0:
                 out[index] = written[:-1] + "\\!"
@@ -231,10 +251,13 @@ def _run_length(pieces: list[Piece], start: int, mark_key: MarkKey) -> int:
     return length
 
 
-def _close(out: list[str], marks: list[MarkKey]) -> None:
+def _close(out: list[str | Delimiter], marks: list[tuple[MarkKey, int]]) -> None:
     if not marks:
         return
     last = out.pop() if out else ""
+    if isinstance(last, Delimiter):  # every piece ends with its text; kept for the type only
+        out.append(last)
+        last = ""
     body = last.rstrip(" ")
     blanks = last[len(body) :]
     backslashes = len(body) - len(body.rstrip("\\"))
@@ -243,18 +266,17 @@ def _close(out: list[str], marks: list[MarkKey]) -> None:
         # against it and would be escaped by it: escape the backslash instead.
         body += "\\"
     out.append(body)
-    out.extend(_closer(m) for m in reversed(marks))
+    out.extend(_closer(key, pair) for key, pair in reversed(marks))
     out.append(blanks)
 
 
-def _opener(mark_key: MarkKey) -> str:
-    return "[" if mark_key[0] == "link" else _DELIMITERS[mark_key[0]]
+def _opener(mark_key: MarkKey, pair: int) -> Delimiter:
+    return Delimiter(mark_key[0], pair, text="[" if mark_key[0] == "link" else "")
 
 
-def _closer(mark_key: MarkKey) -> str:
-    if mark_key[0] == "link":
-        return f"]({_destination(mark_key[1])})"
-    return _DELIMITERS[mark_key[0]]
+def _closer(mark_key: MarkKey, pair: int) -> Delimiter:
+    text = f"]({_destination(mark_key[1])})" if mark_key[0] == "link" else ""
+    return Delimiter(mark_key[0], pair, closing=True, text=text)
 
 
 def _destination(href: str) -> str:

@@ -73,9 +73,16 @@ def _paragraph(node: Mapping[str, object]) -> str:
 
 
 def _heading(node: Mapping[str, object]) -> str:
+    """An ATX heading (`## Title`), which is one line; a level 1 or 2 heading holding a line
+    break is written in setext form (its lines underlined with `===` or `---`), which keeps the
+    break. Levels 3 to 6 have no setext form and no other way to hold a break in Markdown, so
+    there each break becomes a space: the text and the level survive, the break does not."""
     level = _attrs(node).get("level")
     level = level if isinstance(level, int) and 1 <= level <= 6 else 1
-    text = render_inline(node.get("content")).replace("\\\n", " ")
+    text = render_inline(node.get("content"))
+    if "\n" in text and level <= 2:
+        return escape_line_starts(text) + ("\n===" if level == 1 else "\n---")
+    text = " ".join(text.replace("\\\n", " ").split("\n"))
     if text.endswith("#"):
         text = text[:-1] + "\\#"  # a trailing `#` would be read as a closing sequence
     return ("#" * level + " " + text).rstrip()

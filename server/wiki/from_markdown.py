@@ -67,14 +67,12 @@ def _paragraph(node: Mapping[str, object]) -> str:
 
 
 def _heading(node: Mapping[str, object]) -> str:
+    """`h1.` to `h6.` and the heading's text, on one line. A line break inside it is written as
+    wiki markup's forced line break (two backslashes), which may stand anywhere in a line's text,
+    so a heading keeps its breaks at every level; the reader here reads them back the same."""
     level = _attrs(node).get("level")
     level = level if isinstance(level, int) and 1 <= level <= 6 else 1
-    # A heading is one line: a line break inside it reads as a space.
-    content = [
-        {"type": "text", "text": " "} if child.get("type") == "hardBreak" else child
-        for child in _content(node)
-    ]
-    return f"h{level}. {write_inline(content)}".rstrip()
+    return f"h{level}. {write_inline(_content(node))}".rstrip()
 
 
 def _code_block(node: Mapping[str, object]) -> str:

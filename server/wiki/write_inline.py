@@ -1,8 +1,9 @@
 """ADF inline content -> wiki markup text (effects, monospace, links, line breaks).
 
 Effects are written as a stack, as the Markdown writer in `server/adf/inline.py` does: an effect
-running over several pieces opens once, the longest-running outside. A link is one piece in that
-stack: effects over all of its text wrap the brackets (`*[a|u]*`), effects over part of it go
+running over several pieces opens once, the longest-running outside, and one ending sooner
+than an effect opening inside it is split rather than the longer one. A link is one piece in
+that stack: effects over all of its text wrap the brackets (`*[a|u]*`), effects over part of it go
 inside (`[a *b*|u]`), so no delimiter pairs across a bracket. An effect that would open right
 after a letter or digit, or close right before one, takes the braced form `{*}`; blanks at an
 effect's edge are written outside its delimiters, where the renderer wants them.
@@ -151,9 +152,7 @@ def _tokens(group: Sequence[Piece], *, line_start: bool, at_end: bool) -> list[_
     pairs = 0
     for index, piece in enumerate(group):
         wanted = _wanted(group, index)
-        keep = 0
-        while keep < len(stack) and stack[keep][0] in wanted:
-            keep += 1
+        keep = _kept([name for name, _ in stack], wanted, group, index)
         _close(tokens, stack[keep:])
         del stack[keep:]
         opening = [name for name in wanted if name not in {n for n, _ in stack}]
@@ -177,6 +176,21 @@ def _tokens(group: Sequence[Piece], *, line_start: bool, at_end: bool) -> list[_
         tokens.append(_Token("text", text))
     _close(tokens, stack)
     return tokens
+
+
+def _kept(stack: list[str], wanted: tuple[str, ...], group: Sequence[Piece], index: int) -> int:
+    """How many effects of the stack stay open: those still wanted, each running at least as far
+    as every effect opening inside it. One ending sooner is closed and opened again inside the
+    longer one, so it is split where the longer one starts (on text), not the longer one where
+    it ends (perhaps on a blank, which no delimiter can carry)."""
+    keep = 0
+    while keep < len(stack) and stack[keep] in wanted:
+        reach = _run_length(group, index, stack[keep])
+        inner = (name for name in wanted if name not in stack[: keep + 1])
+        if any(_run_length(group, index, name) > reach for name in inner):
+            break
+        keep += 1
+    return keep
 
 
 def _close(tokens: list[_Token], stack: Sequence[tuple[str, int]]) -> None:

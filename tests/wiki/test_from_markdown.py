@@ -2,7 +2,8 @@
 
 import pytest
 
-from server.wiki import markdown_to_wiki
+from server.adf import markdown_to_adf
+from server.wiki import markdown_to_wiki, wiki_to_adf, wiki_to_markdown
 
 
 def test_empty_input_gives_empty_markup() -> None:
@@ -123,3 +124,32 @@ def test_link_address_is_made_safe_for_the_brackets() -> None:
 def test_text_with_wiki_syntax_is_escaped(markdown: str, wiki: str) -> None:
     """Characters that would be wiki markup are escaped, and only where they would be."""
     assert markdown_to_wiki(markdown) == wiki
+
+
+def test_a_line_break_in_a_heading_is_written_as_a_forced_line_break() -> None:
+    """A setext heading's hard break becomes `\\\\` in the `h1.` line and reads back as a break."""
+    markdown = "first\\\nsecond\n==="
+    wiki = markdown_to_wiki(markdown)
+    assert wiki == "h1. first\\\\second"
+    assert wiki_to_adf(wiki) == markdown_to_adf(markdown)
+
+
+def test_a_heading_break_survives_wiki_markup_back_to_markdown_at_levels_one_and_two() -> None:
+    """Markdown -> wiki -> Markdown keeps a level 2 heading's break in setext form."""
+    assert wiki_to_markdown(markdown_to_wiki("a\\\nb\n---")) == "a\\\nb\n---"
+
+
+def test_a_deeper_heading_keeps_its_break_in_wiki_but_not_in_markdown() -> None:
+    """`h4. a\\\\b` holds the break; Markdown has no way to, so it reads back as a space."""
+    heading = {"type": "text", "text": "a"}, {"type": "hardBreak"}, {"type": "text", "text": "b"}
+    assert wiki_to_adf("h4. a\\\\b")["content"] == [
+        {"type": "heading", "attrs": {"level": 4}, "content": list(heading)}
+    ]
+    assert wiki_to_markdown("h4. a\\\\b") == "#### a b"
+
+
+def test_nested_emphasis_crossing_strong_keeps_the_strong_blank() -> None:
+    """Emphasis ending inside strong emphasis is split, not the strong over the blank after it."""
+    markdown = "_0 \\*\\*0_**_0_ _0_ 0**"
+    wiki = markdown_to_wiki(markdown)
+    assert wiki_to_adf(wiki) == markdown_to_adf(markdown), wiki

@@ -33,7 +33,7 @@ def test_common_constructs_read_like_hand_written_markdown() -> None:
         ("h1. One\nh6. Six", "# One\n\n###### Six"),
         ("*bold* _it_ -del- {{mono}}", "**bold** *it* ~~del~~ `mono`"),
         ("+under+ ^sup^ ~sub~ ??cite??", "under sup sub *cite*"),
-        ("*bold _both_*", "**bold *both***"),
+        ("*bold _both_*", "**bold _both_**"),
         ("un{*}believ{*}able", "un**believ**able"),
         ("[https://e.com/a]", "<https://e.com/a>"),
         ("[*bold* link|https://e.com]", "[**bold** link](https://e.com)"),
