@@ -152,3 +152,21 @@ async def test_pasted_authorization_header_is_hidden(
     for shown in (text, structured):
         _assert_hidden(shown)
         assert credential[:12] not in _visible(shown)
+
+
+@FORMS
+async def test_refusals_quoting_the_token_hide_it(
+    connect: ClientFactory, form: dict[str, str]
+) -> None:
+    """A refusal that quotes a query's value (a status named like the token, which no status
+    is) reaches the model without the token, from search_jql and validate_jql alike."""
+    jql = f'project = SHOP AND status = "{TOKEN}"'
+    async with connect(jira_projects="SHOP", **form) as client:
+        searched = await client.call_tool("search_jql", {"jql": jql})
+        checked = await client.call_tool("validate_jql", {"jql": jql, "remote": True})
+    assert searched.is_error
+    assert "does not exist for the field 'status'" in text_of(searched)
+    assert "does not exist for the field 'status'" in text_of(checked)
+    for result in (searched, checked):
+        _assert_hidden(text_of(result))
+        _assert_hidden(str(result.structured_content))
