@@ -17,6 +17,8 @@ pytestmark = pytest.mark.anyio
 
 # The search request each flavour receives: Cloud's enhanced search, Data Center's v2 search.
 SEARCH = {"cloud": "POST /rest/api/3/search/jql", "datacenter": "POST /rest/api/2/search"}
+# Where each flavour is asked for its verdict on a query.
+VERDICT = {"cloud": "POST /rest/api/3/jql/parse", "datacenter": "POST /rest/api/2/search"}
 
 
 @pytest.fixture
@@ -199,17 +201,21 @@ async def test_system_fields_alone_need_no_metadata(
 
 
 @DEPLOYMENTS
-async def test_remote_settles_a_function_only_an_app_could_add(connect: ClientFactory) -> None:
-    """With remote=true an uncertain finding is left to Jira, whose verdict is reported."""
+async def test_remote_settles_a_function_only_an_app_could_add(
+    connect: ClientFactory, sandbox_app: RequestRecorder, deployment: Deployment
+) -> None:
+    """With remote=true an uncertain finding is left to Jira (Cloud's /jql/parse, Data
+    Center's validating search), whose verdict is reported."""
     async with connect(jira_projects="SHOP,OPS") as client:
         result = await client.call_tool(
             "validate_jql", {"jql": "project = SHOP AND assignee = whoever()", "remote": True}
         )
+    assert sandbox_app.requests == [VERDICT[deployment]]
     data = result.structured_content
     assert data is not None
     assert data["valid"] is False
     assert [e["hint"] for e in data["errors"]] == [
-        "Reported by Jira (/jql/parse): check the field, function or value named."
+        "Reported by Jira itself: check the field, function or value named."
     ]
 
 
