@@ -69,6 +69,28 @@ def as_cloud_links(value: Any) -> Any:
     return value
 
 
+# What both sites say alike of a person. Their ids differ by design: Data Center names a user
+# by username where Cloud has an accountId (server/gateway/dc_users.py), in user objects and
+# in the from/to of a changelog item of a user field.
+PERSON = ("displayName", "emailAddress", "active", "timeZone")
+USER_FIELDS = frozenset({"assignee", "reporter"})
+
+
+def as_people(value: Any) -> Any:
+    """``value`` with user objects cut to PERSON and user ids left out of changelog items."""
+    if isinstance(value, list):
+        return [as_people(item) for item in value]
+    if isinstance(value, dict):
+        if "displayName" in value and "accountId" in value:
+            return {key: value[key] for key in PERSON if key in value}
+        ids = ("from", "to") if value.get("fieldId") in USER_FIELDS else ()
+        return {key: as_people(item) for key, item in value.items() if key not in ids}
+    if is_dataclass(value) and not isinstance(value, type):
+        changed = {f.name: as_people(getattr(value, f.name)) for f in fields(value)}
+        return replace(value, **changed)
+    return value
+
+
 async def _content(gateway: JiraGateway) -> bytes:
     with tool_call():
         await gateway.attachments.listed("SHOP-1")
@@ -111,7 +133,7 @@ async def test_data_center_answers_as_cloud_does(name: str) -> None:
     async with gateway_on("datacenter") as (datacenter, recorder):
         on_datacenter = await read(datacenter)
         checked = sum(datacenter.http.guard.checked.values())
-    assert as_cloud_links(on_datacenter) == on_cloud
+    assert as_people(as_cloud_links(on_datacenter)) == as_people(on_cloud)
     assert expected in recorder.requests
     assert not [r for r in recorder.requests if "/rest/api/3/" in r or r.endswith("/changelog")]
     assert len(recorder.requests) == checked
@@ -140,13 +162,18 @@ async def test_sprint_field_reads_as_cloud_objects() -> None:
         async with gateway_on(deployment) as (gateway, _):
             field = next(f["id"] for f in await gateway.meta.fields() if f["name"] == "Sprint")
             page = await gateway.search_page(
-                'project = SHOP AND "Sprint" is not EMPTY', fields=(field,), max_results=20
+                'project = SHOP AND "Sprint" is not EMPTY ORDER BY key',
+                fields=(field,),
+                max_results=20,
             )
-            issues[deployment] = [
-                [{k: s.get(k) for k in keys} for s in i["fields"][field]] for i in page.issues
-            ]
+            # One order on both sites: without it Data Center's pages sort by key as well
+            # (server/gateway/dc_paging.py) and the first 20 are other issues than Cloud's.
+            issues[deployment] = {
+                i["key"]: [{k: s.get(k) for k in keys} for s in i["fields"][field]]
+                for i in page.issues
+            }
     assert issues["datacenter"] == issues["cloud"]
-    assert any(issues["cloud"])
+    assert any(issues["cloud"].values())
 
 
 def test_sprint_text_with_commas_in_its_name_and_goal() -> None:

@@ -36,7 +36,8 @@ async def test_structured_content_is_scrubbed_of_secrets(
 async def test_count_is_asked_with_the_first_page_only(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
-    """count=true on a later page sends no second approximate-count request."""
+    """count=true on a later page asks for no count again (Cloud's approximate-count, Data
+    Center's counting search): the later page costs one search."""
     async with connect(jira_projects="SHOP") as client:
         first = await client.call_tool(
             "search_jql", {"jql": "project = SHOP", "limit": 5, "count": True}
