@@ -15,6 +15,7 @@ from sandbox.seed import DONE, IN_PROGRESS, IN_REVIEW, TODO
 from sandbox.site import Issue, Site, Transition
 from server.adf import markdown_to_adf
 from server.app import build_server
+from server.wiki import markdown_to_wiki
 from tests.gateway.fakes import FakeClock
 from tests.tools.conftest import DEPLOYMENTS, on_site, text_of, tool_settings
 
@@ -140,7 +141,8 @@ async def test_done_without_resolution_lists_resolutions_and_writes_nothing(
 async def test_done_with_resolution_and_comment_in_one_request(
     counter: RequestRecorder, site: Site
 ) -> None:
-    """Resolution by name and a Markdown comment go with the transition, in one write."""
+    """Resolution by name and a Markdown comment (ADF on Cloud, wiki markup on Data Center)
+    go with the transition, in one write."""
     issue = first_issue(site, "SHOP", IN_PROGRESS)
     comments_before = len(issue.comments)
     comment = "Closing: **not needed** after the `v2` launch."
@@ -153,7 +155,9 @@ async def test_done_with_resolution_and_comment_in_one_request(
     assert issue.status == DONE
     assert site.resolutions[issue.resolution or ""].name == "Won't Do"
     assert len(issue.comments) == comments_before + 1
-    assert issue.comments[-1].body == markdown_to_adf(comment)
+    datacenter = counter.state.deployment == "datacenter"
+    rich_text = markdown_to_wiki if datacenter else markdown_to_adf
+    assert issue.comments[-1].body == rich_text(comment)
     endpoint = on_site(TRANSITIONS_PATH.format(issue.key), counter.state.deployment)
     assert counter.writes() == ["POST " + endpoint]
 
@@ -217,7 +221,8 @@ async def test_already_in_the_status_is_a_success_without_a_write(
 async def test_dry_run_shows_the_request_and_writes_nothing(
     counter: RequestRecorder, site: Site
 ) -> None:
-    """dry_run returns the request it would send (and what is missing) and changes nothing."""
+    """dry_run returns the request as this site would be sent it (and what is missing) and
+    changes nothing."""
     issue = first_issue(site, "SHOP", IN_PROGRESS)
     before = snapshot(site)
     async with client_for(counter) as client:
@@ -232,7 +237,7 @@ async def test_dry_run_shows_the_request_and_writes_nothing(
     out = full.structured_content or {}
     assert out["request"] == {
         "method": "POST",
-        "path": TRANSITIONS_PATH.format(issue.key),
+        "path": on_site(TRANSITIONS_PATH.format(issue.key), counter.state.deployment),
         "body": {"transition": {"id": "41"}, "fields": {"resolution": {"id": "10000"}}},
     }
     assert (out["dry_run"], out["changed"], out["missing_fields"]) == (True, False, [])
