@@ -52,8 +52,9 @@ class View:
         return self.site.base_url
 
     def api(self, path: str) -> str:
-        """A platform REST v3 URL."""
-        return f"{self.base}/rest/api/3/{path}"
+        """A platform REST URL: v3 on Cloud, v2 on Data Center (which serves only v2)."""
+        version = 2 if self.datacenter else 3
+        return f"{self.base}/rest/api/{version}/{path}"
 
     def issue(self, id_or_key: str) -> Issue:
         """A visible issue, or Jira's 404 (an invisible issue does not exist for the caller)."""
