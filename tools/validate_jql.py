@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 # Jira writes positions into its messages: "... (line 1, character 12)" or "line 1, column 12".
 _POSITION: Final = re.compile(r"line (\d+), (?:character|column) (\d+)", re.IGNORECASE)
-REMOTE_HINT: Final = "Reported by Jira (/jql/parse): check the field, function or value named."
+# Worded for both sites: Cloud answers through /jql/parse, Data Center through a validating
+# search (server/gateway/dc_jql.py).
+REMOTE_HINT: Final = "Reported by Jira itself: check the field, function or value named."
 
 
 class JqlProblem(BaseModel):

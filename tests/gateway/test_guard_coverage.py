@@ -42,6 +42,7 @@ async def _listed_then_content(gateway: JiraGateway) -> None:
 # One call per public method that talks to Jira; a new method must be added here.
 CALLS: dict[str, Call] = {
     "search_page": lambda g: g.search_page("project = SHOP", fields=("summary",)),
+    # A dry run's request as the site would be sent it: rewritten, never sent.
     "search_all": _all_pages,
     "approximate_count": lambda g: g.approximate_count("project = SHOP"),
     "parse_jql": lambda g: g.parse_jql(["status = Done"]),

@@ -91,21 +91,23 @@ async def test_comment_reads_back_as_the_markdown_it_was_written_in(
     assert newest == adf_to_markdown(markdown_to_adf(markdown))
 
 
-async def test_common_path_costs_one_write_after_the_scope_read(sandbox_app: Any) -> None:
+@DEPLOYMENTS
+async def test_common_path_costs_one_write_after_the_scope_read(
+    sandbox_app: Any, deployment: Deployment
+) -> None:
     """With a scope: one fresh read of the issue's project, then the one POST; without: one."""
     recorder = RequestRecorder(sandbox_app)
     sent: dict[str, list[str]] = {}
     for label, scope in (("scoped", SCOPE), ("open", "")):
-        server = build_server(tool_settings(jira_projects=scope), jira_app=recorder)
+        settings = tool_settings(jira_projects=scope, jira_deployment=deployment)
+        server = build_server(settings, jira_app=recorder)
         async with Client(server, raise_exceptions=False) as client:
             recorder.take()
             await client.call_tool("add_comment", {"key": TARGET, "body": f"{label} note"})
             sent[label] = recorder.take()
-    assert sent["scoped"] == [
-        f"GET /rest/api/3/issue/{TARGET}",
-        f"POST /rest/api/3/issue/{TARGET}/comment",
-    ]
-    assert sent["open"] == [f"POST /rest/api/3/issue/{TARGET}/comment"]
+    post = on_site(f"POST /rest/api/3/issue/{TARGET}/comment", deployment)
+    assert sent["scoped"] == [on_site(f"GET /rest/api/3/issue/{TARGET}", deployment), post]
+    assert sent["open"] == [post]
 
 
 @DEPLOYMENTS
@@ -158,6 +160,7 @@ async def test_dry_run_posts_nothing(
         assert request["body"]["body"]["type"] == "doc"
 
 
+@DEPLOYMENTS
 async def test_forbidden_and_moved_issues_get_no_comment(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -213,7 +216,8 @@ def sandbox_config(clock: FakeClock, deployment: Deployment) -> SandboxConfig:
 @asynccontextmanager
 async def faulty_client(app: Any, clock: FakeClock, **settings: object) -> AsyncIterator[Client]:
     """An MCP client whose gateway runs on the fake clock."""
-    server = build_server(tool_settings(jira_projects=SCOPE, **settings), jira_app=app, clock=clock)
+    settings = {"jira_projects": SCOPE, **settings}
+    server = build_server(tool_settings(**settings), jira_app=app, clock=clock)
     async with Client(server, raise_exceptions=False) as client:
         yield client
 
@@ -240,7 +244,7 @@ async def run_faults(
 ) -> Tally:
     """``per_seed`` comments for every seed under the faults set on ``config``."""
     tally = Tally()
-    async with faulty_client(app, clock, **kw) as client:
+    async with faulty_client(app, clock, jira_deployment=config.deployment, **kw) as client:
         for seed in SEEDS:
             config.faults.seed = seed
             for n in range(per_seed):
@@ -250,6 +254,7 @@ async def run_faults(
     return tally
 
 
+@DEPLOYMENTS
 async def test_errors_after_the_write_never_duplicate(
     sandbox_config: SandboxConfig, sandbox_app: Any, clock: FakeClock
 ) -> None:
@@ -263,6 +268,7 @@ async def test_errors_after_the_write_never_duplicate(
     assert tally.posted == tally.attempted, tally
 
 
+@DEPLOYMENTS
 async def test_errors_before_the_write_are_posted_once(
     sandbox_config: SandboxConfig, sandbox_app: Any, clock: FakeClock
 ) -> None:
@@ -274,6 +280,7 @@ async def test_errors_before_the_write_are_posted_once(
     assert tally.posted > 0.8 * tally.attempted, tally
 
 
+@DEPLOYMENTS
 async def test_answers_slower_than_the_timeout_never_duplicate(
     sandbox_config: SandboxConfig, sandbox_app: Any, clock: FakeClock
 ) -> None:
@@ -316,6 +323,7 @@ class DropsCommentProperties:
         await self.app({**scope, "headers": headers}, replay, send)
 
 
+@DEPLOYMENTS
 async def test_without_properties_the_comment_is_found_by_body_and_author(
     sandbox_config: SandboxConfig, sandbox_app: Any, clock: FakeClock
 ) -> None:

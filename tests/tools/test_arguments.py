@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tools.conftest import ClientFactory, text_of
+from server.adf import markdown_to_adf
+from server.gateway.meta import Deployment
+from server.wiki import markdown_to_wiki
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of
 
 pytestmark = pytest.mark.anyio
 
 
+@DEPLOYMENTS
 async def test_misspelt_argument_is_refused(connect: ClientFactory) -> None:
     """sprint_progress(sprint=5) is an error naming sprint_id, not a report on another sprint."""
     async with connect(jira_projects="SHOP,OPS") as client:
@@ -18,6 +22,7 @@ async def test_misspelt_argument_is_refused(connect: ClientFactory) -> None:
     assert "sprint_id" in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_known_arguments_still_work(connect: ClientFactory) -> None:
     """A call with only the tool's own parameters goes through."""
     async with connect(jira_projects="SHOP,OPS") as client:
@@ -31,6 +36,7 @@ def _no_pydantic_noise(text: str) -> None:
         assert noise not in text, text
 
 
+@DEPLOYMENTS
 async def test_wrong_type_names_the_parameter_and_what_to_send(connect: ClientFactory) -> None:
     """limit="many" says limit is wrong and that it takes an integer from 1 to 100."""
     async with connect(jira_projects="SHOP,OPS") as client:
@@ -43,6 +49,7 @@ async def test_wrong_type_names_the_parameter_and_what_to_send(connect: ClientFa
     _no_pydantic_noise(text)
 
 
+@DEPLOYMENTS
 async def test_a_megabyte_of_input_is_not_echoed(connect: ClientFactory) -> None:
     """A JQL of a million characters is refused by its length, without being quoted back."""
     async with connect(jira_projects="SHOP,OPS") as client:
@@ -54,6 +61,7 @@ async def test_a_megabyte_of_input_is_not_echoed(connect: ClientFactory) -> None
     _no_pydantic_noise(text)
 
 
+@DEPLOYMENTS
 async def test_one_sentence_per_wrong_parameter(connect: ClientFactory) -> None:
     """Several wrong parameters: one line each, a missing one included."""
     async with connect(jira_projects="SHOP,OPS") as client:
@@ -72,6 +80,7 @@ async def test_one_sentence_per_wrong_parameter(connect: ClientFactory) -> None:
     _no_pydantic_noise(text_of(result))
 
 
+@DEPLOYMENTS
 async def test_too_many_keys_say_how_many_calls(connect: ClientFactory) -> None:
     """2,500 keys to bulk_fetch: split into 3 calls of at most 1000."""
     keys = [f"SHOP-{n}" for n in range(1, 2501)]
@@ -84,6 +93,7 @@ async def test_too_many_keys_say_how_many_calls(connect: ClientFactory) -> None:
     )
 
 
+@DEPLOYMENTS
 async def test_null_for_an_optional_parameter_means_not_given(connect: ClientFactory) -> None:
     """fields=null and page_token=null are taken as "not given", as agents often send them."""
     async with connect(jira_projects="SHOP,OPS") as client:
@@ -94,6 +104,7 @@ async def test_null_for_an_optional_parameter_means_not_given(connect: ClientFac
     assert not result.is_error, text_of(result)
 
 
+@DEPLOYMENTS
 async def test_a_list_sent_as_json_text_still_works(connect: ClientFactory) -> None:
     """keys='["SHOP-1"]' (a list as JSON text, as some clients send it) is read as a list."""
     async with connect(jira_projects="SHOP,OPS") as client:
@@ -102,15 +113,23 @@ async def test_a_list_sent_as_json_text_still_works(connect: ClientFactory) -> N
     assert "SHOP-1" in text_of(result)
 
 
-async def test_text_that_looks_like_json_stays_text(connect: ClientFactory) -> None:
-    """An optional text parameter (description) sent as '["a", "b"]' is taken as that text."""
-    arguments = {"summary": "s", "project": "SHOP", "description": '["a", "b"]', "dry_run": True}
+@DEPLOYMENTS
+async def test_text_that_looks_like_json_stays_text(
+    connect: ClientFactory, deployment: Deployment
+) -> None:
+    """An optional text parameter (description) sent as '["a", "b"]' is taken as that text
+    (written as ADF on Cloud, as wiki markup on Data Center)."""
+    text = '["a", "b"]'
+    arguments = {"summary": "s", "project": "SHOP", "description": text, "dry_run": True}
     async with connect(jira_projects="SHOP,OPS") as client:
         result = await client.call_tool("create_issue", arguments)
     assert not result.is_error, text_of(result)
-    assert '[\\"a\\", \\"b\\"]' in text_of(result)
+    sent = (result.structured_content or {})["request"]["body"]["fields"]["description"]
+    rich_text = markdown_to_wiki if deployment == "datacenter" else markdown_to_adf
+    assert sent == rich_text(text)
 
 
+@DEPLOYMENTS
 async def test_a_malformed_key_is_described_not_shown_as_a_regex(connect: ClientFactory) -> None:
     """transition(key="nope") asks for an issue key like PROJ-123."""
     async with connect(jira_projects="SHOP,OPS") as client:

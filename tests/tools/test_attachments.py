@@ -196,6 +196,7 @@ async def test_a_dry_run_attaches_nothing(connect: ClientFactory, sandbox_app: A
     assert issue(sandbox_app, "SHOP-2").attachments == []
 
 
+@DEPLOYMENTS
 async def test_read_only_mode_offers_get_attachment_but_not_add_attachment(
     connect: ClientFactory,
 ) -> None:

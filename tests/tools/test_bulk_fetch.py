@@ -124,6 +124,7 @@ async def test_malformed_keys_are_listed_and_the_good_ones_fetched(
     assert sandbox_config.counters.requests == 1
 
 
+@DEPLOYMENTS
 async def test_only_malformed_keys_are_refused_by_name(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -169,6 +170,7 @@ async def test_issue_moved_out_of_scope_reads_as_missing(
     assert moved.summary not in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_unknown_field_is_refused_with_close_matches(connect: ClientFactory) -> None:
     """bulk_fetch resolves field names like search_jql and refuses unknown ones helpfully."""
     async with connect(jira_projects=SCOPE) as client:
@@ -177,6 +179,7 @@ async def test_unknown_field_is_refused_with_close_matches(connect: ClientFactor
     assert "Story Points (customfield_10016)" in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_more_than_1000_keys_are_refused(connect: ClientFactory) -> None:
     """The 1000-key limit is part of the schema: a longer list is refused."""
     async with connect(jira_projects=SCOPE) as client:
@@ -184,6 +187,7 @@ async def test_more_than_1000_keys_are_refused(connect: ClientFactory) -> None:
     assert result.is_error
 
 
+@DEPLOYMENTS
 async def test_comments_read_as_blocks_and_hide_other_projects(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:

@@ -14,7 +14,7 @@ from server.gateway.audit import REQUEST_PROPERTY
 from server.gateway.meta import Deployment
 from server.wiki import markdown_to_wiki
 from tests.sandbox.helpers import site_of
-from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, on_site, text_of
 from tools.support.resolve import listing
 
 pytestmark = pytest.mark.anyio
@@ -95,6 +95,7 @@ async def test_creates_issue_with_rich_description_that_reads_back(
     assert created.key in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_every_create_carries_a_fresh_request_id(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -114,6 +115,7 @@ async def test_every_create_carries_a_fresh_request_id(
     assert all(uuid.UUID(value).version == 4 for value in ids)
 
 
+@DEPLOYMENTS
 async def test_project_defaults_to_the_only_allowed_one(connect: ClientFactory) -> None:
     """Without a project, the issue goes to the one allowed project."""
     async with connect(jira_projects="OPS") as client:
@@ -122,6 +124,7 @@ async def test_project_defaults_to_the_only_allowed_one(connect: ClientFactory) 
     assert key.startswith("OPS-")
 
 
+@DEPLOYMENTS
 async def test_with_several_allowed_projects_one_must_be_named(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -137,6 +140,7 @@ async def test_with_several_allowed_projects_one_must_be_named(
     assert snapshot(site_of(sandbox_app)) == before
 
 
+@DEPLOYMENTS
 async def test_fields_by_name_are_resolved(connect: ClientFactory, sandbox_app: Any) -> None:
     """Extra fields given by name (and option values by name) land in the right fields."""
     site = site_of(sandbox_app)
@@ -157,6 +161,7 @@ async def test_fields_by_name_are_resolved(connect: ClientFactory, sandbox_app: 
     assert created.components == [component.id]
 
 
+@DEPLOYMENTS
 async def test_parent_in_scope_is_accepted(connect: ClientFactory, sandbox_app: Any) -> None:
     """A story can be created under an epic of an allowed project."""
     site = site_of(sandbox_app)
@@ -172,6 +177,7 @@ async def test_parent_in_scope_is_accepted(connect: ClientFactory, sandbox_app: 
     assert created.parent == epic.id
 
 
+@DEPLOYMENTS
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
@@ -193,6 +199,7 @@ async def test_unknown_names_list_the_valid_choices(
     assert snapshot(site_of(sandbox_app)) == before
 
 
+@DEPLOYMENTS
 async def test_ambiguous_assignee_lists_candidates(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -207,6 +214,7 @@ async def test_ambiguous_assignee_lists_candidates(
     assert snapshot(site_of(sandbox_app)) == before
 
 
+@DEPLOYMENTS
 async def test_assignee_by_display_name(connect: ClientFactory, sandbox_app: Any) -> None:
     """A full display name picks that one user."""
     site = site_of(sandbox_app)
@@ -219,6 +227,7 @@ async def test_assignee_by_display_name(connect: ClientFactory, sandbox_app: Any
     assert created.assignee == user_id(site, "Jonas Berg")
 
 
+@DEPLOYMENTS
 async def test_missing_required_fields_are_listed_before_any_write(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -233,10 +242,12 @@ async def test_missing_required_fields_are_listed_before_any_write(
     assert snapshot(site_of(sandbox_app)) == before
 
 
+@DEPLOYMENTS
 async def test_dry_run_shows_the_request_and_writes_nothing(
-    connect: ClientFactory, sandbox_app: Any
+    connect: ClientFactory, sandbox_app: Any, deployment: Deployment
 ) -> None:
-    """dry_run returns the exact request and the missing fields, and leaves Jira unchanged."""
+    """dry_run returns the exact request as this Jira would be sent it (REST v2 and wiki
+    markup on Data Center) and the missing fields, and leaves Jira unchanged."""
     before = snapshot(site_of(sandbox_app))
     async with connect(jira_projects=SCOPE) as client:
         result = await client.call_tool(
@@ -253,17 +264,19 @@ async def test_dry_run_shows_the_request_and_writes_nothing(
     assert out["dry_run"] is True
     assert out["key"] == ""
     assert out["request"]["method"] == "POST"
-    assert out["request"]["path"] == "/rest/api/3/issue"
+    assert f"POST {out['request']['path']}" == on_site("POST /rest/api/3/issue", deployment)
     body = out["request"]["body"]
     assert body["fields"]["summary"] == "Just looking"
     assert body["fields"]["project"] == {"key": "SHOP"}
-    assert body["fields"]["description"] == markdown_to_adf("Some *text*")
+    rich_text = markdown_to_wiki if deployment == "datacenter" else markdown_to_adf
+    assert body["fields"]["description"] == rich_text("Some *text*")
     assert body["properties"][0]["key"] == REQUEST_PROPERTY
     assert out["missing_fields"] == ["Parent (parent)"]
     assert "Dry run" in text_of(result)
     assert snapshot(site_of(sandbox_app)) == before
 
 
+@DEPLOYMENTS
 @pytest.mark.parametrize(
     "arguments",
     [

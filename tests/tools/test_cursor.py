@@ -1,11 +1,18 @@
-"""The page cursor: Jira's token wrapped, signed and bound to one query and field set."""
+"""The page cursor: Jira's token wrapped, signed and bound to one query and field set; on
+both flavours of the sandbox, the place inside (Cloud's nextPageToken, Data Center's startAt
+position and anchors) cannot be edited by whoever holds the token."""
 
 from __future__ import annotations
 
+import base64
+from typing import Any
+
 import pytest
 
+from sandbox.config import SandboxConfig
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of
 from tools.support.base import ToolInputError
-from tools.support.cursor import PageCursor
+from tools.support.cursor import FINGERPRINT_BYTES, MAC_BYTES, PageCursor
 
 JQL = 'project IN ("SHOP")'
 FIELDS = ("summary", "status")
@@ -68,3 +75,47 @@ def test_default_keys_differ_per_cursor() -> None:
     token = PageCursor().wrap("t", JQL, FIELDS)
     with pytest.raises(ToolInputError):
         PageCursor().unwrap(token, JQL, FIELDS)
+
+
+def _jira_part(token: str) -> bytes:
+    """The Jira token carried inside one of our page tokens (after the MAC and fingerprint)."""
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    return raw[MAC_BYTES + FINGERPRINT_BYTES :]
+
+
+def _with_jira_part(token: str, jira_part: bytes) -> str:
+    """``token`` with the Jira token inside replaced, its MAC and fingerprint kept."""
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    edited = raw[: MAC_BYTES + FINGERPRINT_BYTES] + jira_part
+    return base64.urlsafe_b64encode(edited).decode().rstrip("=")
+
+
+@pytest.mark.anyio
+@DEPLOYMENTS
+async def test_editing_the_place_inside_a_real_token_is_refused(
+    connect: ClientFactory, sandbox_config: SandboxConfig
+) -> None:
+    """A search_jql token whose Jira part is changed (to skip ahead, or to the first page's
+    place) is refused as not issued here, and Jira is not asked."""
+    arguments: dict[str, Any] = {"jql": "project = SHOP", "limit": 5}
+    async with connect(jira_projects="SHOP") as client:
+        first = await client.call_tool("search_jql", arguments)
+        assert first.structured_content is not None
+        token = first.structured_content["next_page_token"]
+        inside = _jira_part(token)
+        sandbox_config.counters.reset()
+        edits = (inside.replace(b"5", b"9", 1), inside + b"0", b"0")
+        refused = [
+            await client.call_tool(
+                "search_jql", {**arguments, "page_token": _with_jira_part(token, edit)}
+            )
+            for edit in edits
+            if edit != inside
+        ]
+        honest = await client.call_tool("search_jql", {**arguments, "page_token": token})
+    assert len(refused) >= 2
+    for result in refused:
+        assert result.is_error
+        assert "not one this server issued" in text_of(result)
+    assert sandbox_config.counters.requests == 1  # only the honest token reached Jira
+    assert not honest.is_error, text_of(honest)

@@ -10,11 +10,15 @@ from mcp import Client
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
 from sandbox.recorder import RequestRecorder
-from tests.tools.conftest import ClientFactory, text_of
+from server.gateway.meta import Deployment
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, on_site, text_of
 
 pytestmark = pytest.mark.anyio
 
-SEARCH = "POST /rest/api/3/search/jql"
+# The search request each flavour receives: Cloud's enhanced search, Data Center's v2 search.
+SEARCH = {"cloud": "POST /rest/api/3/search/jql", "datacenter": "POST /rest/api/2/search"}
+# Where each flavour is asked for its verdict on a query.
+VERDICT = {"cloud": "POST /rest/api/3/jql/parse", "datacenter": "POST /rest/api/2/search"}
 
 
 @pytest.fixture
@@ -42,6 +46,7 @@ async def only_error(connect: ClientFactory, jql: str) -> dict[str, Any]:
     return found
 
 
+@DEPLOYMENTS
 async def test_unbalanced_quote_is_invalid_with_position(connect: ClientFactory) -> None:
     """summary ~ "abc: invalid, pointing at the opening quote, saying how to close it."""
     error = await only_error(connect, 'summary ~ "abc')
@@ -50,6 +55,7 @@ async def test_unbalanced_quote_is_invalid_with_position(connect: ClientFactory)
     assert 'Close the string with a matching "' in error["hint"]
 
 
+@DEPLOYMENTS
 async def test_unknown_field_suggests_the_closest(connect: ClientFactory) -> None:
     """projekt = SHOP: the field does not exist; write project instead."""
     error = await only_error(connect, "projekt = SHOP")
@@ -61,6 +67,7 @@ async def test_unknown_field_suggests_the_closest(connect: ClientFactory) -> Non
     assert "Write project instead." in error["hint"]
 
 
+@DEPLOYMENTS
 async def test_unknown_function_suggests_the_closest(connect: ClientFactory) -> None:
     """assignee = currentUsr(): Jira has no such function; write currentUser() instead."""
     error = await only_error(connect, "project = SHOP AND assignee = currentUsr()")
@@ -69,6 +76,7 @@ async def test_unknown_function_suggests_the_closest(connect: ClientFactory) -> 
     assert "Write currentUser() instead." in error["hint"]
 
 
+@DEPLOYMENTS
 async def test_misspelt_status_suggests_the_status(connect: ClientFactory) -> None:
     """status = "In Progres": no status has that name; write "In Progress" instead."""
     error = await only_error(connect, 'project = SHOP\n  AND status = "In Progres"')
@@ -78,6 +86,7 @@ async def test_misspelt_status_suggests_the_status(connect: ClientFactory) -> No
     assert "To Do, In Progress, In Review, Done" in error["hint"]
 
 
+@DEPLOYMENTS
 async def test_like_on_status_is_an_unsupported_operator(connect: ClientFactory) -> None:
     """status ~ Progress: '~' is not an operator of status; the hint gives the right clause."""
     error = await only_error(connect, "status ~ Progress")
@@ -86,6 +95,7 @@ async def test_like_on_status_is_an_unsupported_operator(connect: ClientFactory)
     assert 'Write status = "In Progress" instead.' in error["hint"]
 
 
+@DEPLOYMENTS
 async def test_wrong_values_of_catalogue_fields(connect: ClientFactory) -> None:
     """Priority, issue type, resolution and status category values are checked by name."""
     async with connect(jira_projects="SHOP,OPS") as client:
@@ -101,6 +111,7 @@ async def test_wrong_values_of_catalogue_fields(connect: ClientFactory) -> None:
     assert "Write Done instead." in hints[3]
 
 
+@DEPLOYMENTS
 async def test_custom_fields_and_jira_words_are_known(connect: ClientFactory) -> None:
     """Custom fields by name and cf[N], Jira's special values and functions: no false errors,
     and values of custom fields (whose options are not catalogued) are not judged."""
@@ -116,8 +127,9 @@ async def test_custom_fields_and_jira_words_are_known(connect: ClientFactory) ->
     assert data["valid"] is True, data["errors"]
 
 
+@DEPLOYMENTS
 async def test_search_refuses_a_misspelt_status_before_sending(
-    connect: ClientFactory, sandbox_app: RequestRecorder
+    connect: ClientFactory, sandbox_app: RequestRecorder, deployment: Deployment
 ) -> None:
     """search_jql with status = "In Progres" refuses with validate_jql's message; no search is
     sent, so the model is not told that nothing matches."""
@@ -130,9 +142,10 @@ async def test_search_refuses_a_misspelt_status_before_sending(
     error_line = next(line for line in text_of(verdict).splitlines() if line.startswith("error"))
     assert error_line in refusal
     assert error_line.startswith("error (line 1, column 29): The value 'In Progres' does not")
-    assert SEARCH not in sandbox_app.requests
+    assert not [line for line in sandbox_app.requests if "/search" in line]
 
 
+@DEPLOYMENTS
 async def test_search_with_good_names_runs(connect: ClientFactory) -> None:
     """A search naming real values runs and finds issues, with no name warnings."""
     async with connect(jira_projects="SHOP,OPS") as client:
@@ -145,6 +158,7 @@ async def test_search_with_good_names_runs(connect: ClientFactory) -> None:
     assert "names" not in {w["rule"] for w in result.structured_content["warnings"]}
 
 
+@DEPLOYMENTS
 async def test_unknown_non_builtin_function_is_reported_but_not_certain(
     connect: ClientFactory,
 ) -> None:
@@ -155,8 +169,9 @@ async def test_unknown_non_builtin_function_is_reported_but_not_certain(
     assert "remote=true" in error["hint"]
 
 
+@DEPLOYMENTS
 async def test_metadata_is_read_once_per_ttl(
-    connect: ClientFactory, sandbox_app: RequestRecorder
+    connect: ClientFactory, sandbox_app: RequestRecorder, deployment: Deployment
 ) -> None:
     """The first check reads the lists it needs once; later calls send no metadata request."""
     jql = 'project = SHOP AND status = Done AND priority = High AND "Story Points" > 1'
@@ -168,14 +183,13 @@ async def test_metadata_is_read_once_per_ttl(
         await client.call_tool("search_jql", {"jql": jql, "limit": 1})
         later = sandbox_app.take()
     assert sorted(first) == [
-        "GET /rest/api/3/field",
-        "GET /rest/api/3/priority",
-        "GET /rest/api/3/project",
-        "GET /rest/api/3/status",
+        on_site(f"GET /rest/api/3/{name}", deployment)
+        for name in ("field", "priority", "project", "status")
     ]
-    assert later == [SEARCH]
+    assert later == [SEARCH[deployment]]
 
 
+@DEPLOYMENTS
 async def test_system_fields_alone_need_no_metadata(
     connect: ClientFactory, sandbox_app: RequestRecorder
 ) -> None:
@@ -186,27 +200,33 @@ async def test_system_fields_alone_need_no_metadata(
     assert sandbox_app.requests == []
 
 
-async def test_remote_settles_a_function_only_an_app_could_add(connect: ClientFactory) -> None:
-    """With remote=true an uncertain finding is left to Jira, whose verdict is reported."""
+@DEPLOYMENTS
+async def test_remote_settles_a_function_only_an_app_could_add(
+    connect: ClientFactory, sandbox_app: RequestRecorder, deployment: Deployment
+) -> None:
+    """With remote=true an uncertain finding is left to Jira (Cloud's /jql/parse, Data
+    Center's validating search), whose verdict is reported."""
     async with connect(jira_projects="SHOP,OPS") as client:
         result = await client.call_tool(
             "validate_jql", {"jql": "project = SHOP AND assignee = whoever()", "remote": True}
         )
+    assert sandbox_app.requests == [VERDICT[deployment]]
     data = result.structured_content
     assert data is not None
     assert data["valid"] is False
     assert [e["hint"] for e in data["errors"]] == [
-        "Reported by Jira (/jql/parse): check the field, function or value named."
+        "Reported by Jira itself: check the field, function or value named."
     ]
 
 
+@DEPLOYMENTS
 async def test_search_sends_a_function_only_an_app_could_add(
-    connect: ClientFactory, sandbox_app: RequestRecorder
+    connect: ClientFactory, sandbox_app: RequestRecorder, deployment: Deployment
 ) -> None:
     """search_jql does not refuse what may be an app's function: Jira is asked and answers."""
     async with connect(jira_projects="SHOP,OPS") as client:
         result = await client.call_tool(
             "search_jql", {"jql": "project = SHOP AND assignee = whoever()"}
         )
-    assert SEARCH in sandbox_app.requests
+    assert SEARCH[deployment] in sandbox_app.requests
     assert "whoever" in text_of(result)

@@ -7,13 +7,14 @@ from typing import Any
 import pytest
 
 from sandbox.config import SandboxConfig
-from tests.tools.conftest import ClientFactory, text_of
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of
 
 pytestmark = pytest.mark.anyio
 
 DEMO_TOKEN = "sandbox-token"
 
 
+@DEPLOYMENTS
 async def test_structured_content_is_scrubbed_of_secrets(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -31,10 +32,12 @@ async def test_structured_content_is_scrubbed_of_secrets(
     assert DEMO_TOKEN not in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_count_is_asked_with_the_first_page_only(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
-    """count=true on a later page sends no second approximate-count request."""
+    """count=true on a later page asks for no count again (Cloud's approximate-count, Data
+    Center's counting search): the later page costs one search."""
     async with connect(jira_projects="SHOP") as client:
         first = await client.call_tool(
             "search_jql", {"jql": "project = SHOP", "limit": 5, "count": True}
@@ -51,6 +54,7 @@ async def test_count_is_asked_with_the_first_page_only(
     assert sandbox_config.counters.requests == 1
 
 
+@DEPLOYMENTS
 async def test_create_metadata_of_a_forbidden_project_is_refused(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:

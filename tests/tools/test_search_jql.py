@@ -49,6 +49,7 @@ def data_of(result: CallToolResult) -> dict[str, Any]:
     return data
 
 
+@DEPLOYMENTS
 async def test_default_search_is_a_compact_table(
     connect: ClientFactory, sandbox_app: Any, sandbox_config: SandboxConfig
 ) -> None:
@@ -77,6 +78,7 @@ async def test_default_search_is_a_compact_table(
     assert sandbox_config.counters.requests == 1
 
 
+@DEPLOYMENTS
 async def test_syntax_error_sends_no_request(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -91,6 +93,7 @@ async def test_syntax_error_sends_no_request(
     assert sandbox_config.counters.requests == 0
 
 
+@DEPLOYMENTS
 async def test_forbidden_project_is_refused_by_name(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -234,6 +237,7 @@ async def test_page_token_replayed_with_another_query_is_refused(
     assert len(data_of(same)["issues"]) == 5
 
 
+@DEPLOYMENTS
 @pytest.mark.parametrize("name", ["Story Points", "story points", "cf[10016]", "customfield_10016"])
 async def test_story_points_resolves(connect: ClientFactory, sandbox_app: Any, name: str) -> None:
     """'Story Points', its clause name and its id all return the story points of each issue."""
@@ -250,6 +254,7 @@ async def test_story_points_resolves(connect: ClientFactory, sandbox_app: Any, n
     assert any(value is not None for value in points.values())
 
 
+@DEPLOYMENTS
 async def test_names_cost_one_field_list_request(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -263,6 +268,7 @@ async def test_names_cost_one_field_list_request(
         assert sandbox_config.counters.requests == 4
 
 
+@DEPLOYMENTS
 async def test_unknown_field_answers_with_close_matches(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -275,6 +281,7 @@ async def test_unknown_field_answers_with_close_matches(
     assert sandbox_config.counters.requests == 1  # the field list; no search
 
 
+@DEPLOYMENTS
 async def test_only_the_asked_fields_come_back(connect: ClientFactory) -> None:
     """Asking for status returns key and status only (the project the scope adds stays out)."""
     async with connect(jira_projects=SCOPE) as client:
@@ -284,6 +291,7 @@ async def test_only_the_asked_fields_come_back(connect: ClientFactory) -> None:
     assert text_of(result).splitlines()[0] == "key|status"
 
 
+@DEPLOYMENTS
 async def test_all_fields_are_refused(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -296,6 +304,7 @@ async def test_all_fields_are_refused(
     assert sandbox_config.counters.requests == 0
 
 
+@DEPLOYMENTS
 async def test_too_many_fields_are_refused(connect: ClientFactory) -> None:
     """More fields than JIRA_MAX_FIELDS are refused, saying the limit."""
     async with connect(jira_projects=SCOPE, jira_max_fields=2) as client:
@@ -331,6 +340,7 @@ async def test_no_match_says_so_with_the_scoped_query(connect: ClientFactory) ->
     assert 'project IN ("SHOP", "OPS")' in text_of(result)
 
 
+@DEPLOYMENTS
 async def test_lint_warnings_are_returned(connect: ClientFactory) -> None:
     """Doubtful JQL still runs, and the warnings come back with a rewrite."""
     async with connect(jira_projects=SCOPE) as client:
@@ -355,6 +365,7 @@ async def test_without_scope_the_query_runs_as_written(
     assert {i.project for i in done} >= {"SHOP", "SEC"}
 
 
+@DEPLOYMENTS
 async def test_unbounded_query_without_scope_is_refused_locally(
     connect: ClientFactory, sandbox_config: SandboxConfig
 ) -> None:
@@ -383,6 +394,7 @@ async def test_count_is_scoped_too(connect: ClientFactory, sandbox_app: Any) -> 
     assert data["approximate_total"] == len(done_in_scope)
 
 
+@DEPLOYMENTS
 async def test_columns_are_named_as_people_know_them(connect: ClientFactory) -> None:
     """resolutiondate is "resolved", fixVersions "fix versions", in the text and the data."""
     async with connect(jira_projects=SCOPE) as client:

@@ -17,7 +17,7 @@ import pytest
 from mcp.types import ListToolsResult, Tool
 
 from sandbox.site import Site
-from tests.tools.conftest import ClientFactory, text_of
+from tests.tools.conftest import DEPLOYMENTS, ClientFactory, text_of
 from tools import TOOL_NAMES, all_tools
 
 pytestmark = pytest.mark.anyio
@@ -73,6 +73,7 @@ def names(listed: ListToolsResult) -> list[str]:
     return [tool.name for tool in listed.tools]
 
 
+@DEPLOYMENTS
 async def test_surface_matches_the_snapshot(connect: ClientFactory) -> None:
     """tools/list equals the reviewed snapshot; UPDATE_SURFACE=1 rewrites it."""
     surface = [surface_of(tool) for tool in (await list_tools(connect)).tools]
@@ -93,11 +94,13 @@ def changed_tools(current: list[dict[str, Any]], recorded: list[dict[str, Any]])
     return sorted(name for name in now.keys() | then.keys() if now.get(name) != then.get(name))
 
 
+@DEPLOYMENTS
 async def test_every_registered_tool_is_listed_in_order(connect: ClientFactory) -> None:
     """Every tool of the registry is offered, in the registry's order."""
     assert names(await list_tools(connect)) == list(TOOL_NAMES)
 
 
+@DEPLOYMENTS
 async def test_every_tool_has_a_title_and_all_four_hints(connect: ClientFactory) -> None:
     """No tool lacks a title or any of the four annotation hints."""
     for tool in (await list_tools(connect)).tools:
@@ -108,6 +111,7 @@ async def test_every_tool_has_a_title_and_all_four_hints(connect: ClientFactory)
         assert not missing, f"{tool.name} lacks {missing}"
 
 
+@DEPLOYMENTS
 async def test_every_input_property_has_a_description(connect: ClientFactory) -> None:
     """Each parameter of each tool tells the model what it is for."""
     for tool in (await list_tools(connect)).tools:
@@ -117,12 +121,14 @@ async def test_every_input_property_has_a_description(connect: ClientFactory) ->
         assert not undescribed, f"{tool.name}: no description on {undescribed}"
 
 
+@DEPLOYMENTS
 async def test_every_tool_declares_an_output_schema(connect: ClientFactory) -> None:
     """Each tool has a typed result (outputSchema) as the contract requires."""
     for tool in (await list_tools(connect)).tools:
         assert tool.output_schema, f"{tool.name} has no outputSchema"
 
 
+@DEPLOYMENTS
 async def test_annotations_match_what_each_tool_does(connect: ClientFactory) -> None:
     """Readers say read-only; writers say they write; only readers say nothing is destroyed."""
     tools = {tool.name: tool for tool in (await list_tools(connect)).tools}
@@ -137,6 +143,7 @@ async def test_annotations_match_what_each_tool_does(connect: ClientFactory) -> 
         assert annotations.read_only_hint is False, name
 
 
+@DEPLOYMENTS
 async def test_later_writers_declare_their_effects(connect: ClientFactory) -> None:
     """add_comment and add_attachment are not idempotent; link_issues is; only update_issue
     overwrites."""
@@ -148,6 +155,7 @@ async def test_later_writers_declare_their_effects(connect: ClientFactory) -> No
         assert hints == (destructive, idempotent), name
 
 
+@DEPLOYMENTS
 async def test_read_only_mode_lists_only_readers_and_refuses_writers(
     connect: ClientFactory, sandbox_app: Any
 ) -> None:
@@ -165,12 +173,14 @@ async def test_read_only_mode_lists_only_readers_and_refuses_writers(
     assert site.data.model_dump_json() == before
 
 
+@DEPLOYMENTS
 async def test_jira_tools_offers_only_the_named_tools(connect: ClientFactory) -> None:
     """JIRA_TOOLS keeps the named tools only."""
     listed = await list_tools(connect, jira_tools="validate_jql,sprint_progress")
     assert sorted(names(listed)) == ["sprint_progress", "validate_jql"]
 
 
+@DEPLOYMENTS
 async def test_jira_exclude_tools_hides_the_named_tools(connect: ClientFactory) -> None:
     """JIRA_EXCLUDE_TOOLS removes the named tools and keeps the rest in order."""
     listed = await list_tools(connect, jira_exclude_tools="create_issue,transition")
@@ -178,6 +188,7 @@ async def test_jira_exclude_tools_hides_the_named_tools(connect: ClientFactory) 
     assert names(listed) == [name for name in TOOL_NAMES if name not in excluded]
 
 
+@DEPLOYMENTS
 async def test_an_excluded_tool_cannot_be_called(connect: ClientFactory) -> None:
     """A tool hidden by JIRA_EXCLUDE_TOOLS is refused when called anyway."""
     async with connect(jira_exclude_tools="validate_jql") as client:
@@ -185,6 +196,7 @@ async def test_an_excluded_tool_cannot_be_called(connect: ClientFactory) -> None
     assert result.is_error
 
 
+@DEPLOYMENTS
 async def test_tools_list_stays_small(connect: ClientFactory) -> None:
     """The whole tools/list answer, as JSON on the wire: the six first tools alone at most
     10 KB, every tool together at most 18 KB (about 4,500 tokens)."""
@@ -198,6 +210,7 @@ async def test_tools_list_stays_small(connect: ClientFactory) -> None:
         assert size <= limit, f"tools/list of {len(listed.tools)} tools is {size} bytes"
 
 
+@DEPLOYMENTS
 async def test_fields_advertise_the_configured_maximum(connect: ClientFactory) -> None:
     """`fields` advertises JIRA_MAX_FIELDS items, the limit the server applies, not 200."""
     listed = await list_tools(connect, jira_max_fields=7)
@@ -207,6 +220,7 @@ async def test_fields_advertise_the_configured_maximum(connect: ClientFactory) -
             assert fields["maxItems"] == 7, tool.name
 
 
+@DEPLOYMENTS
 async def test_output_schemas_are_inline_and_lean(connect: ClientFactory) -> None:
     """Output schemas carry no $defs, titles, output defaults or `additionalProperties: true`."""
     for tool in (await list_tools(connect)).tools:

@@ -76,6 +76,7 @@ async def test_five_fields_in_one_write(
     assert warm == [get.format(second.key), put.format(second.key)]
 
 
+@DEPLOYMENTS
 async def test_labels_are_added_and_removed_without_losing_others(
     connect: ClientFactory, sandbox_app: RequestRecorder
 ) -> None:
@@ -98,6 +99,7 @@ async def test_labels_are_added_and_removed_without_losing_others(
     assert issue.labels == ["a11y", "mobile", "ux"]
 
 
+@DEPLOYMENTS
 async def test_a_field_off_the_edit_screen_writes_nothing(
     connect: ClientFactory, sandbox_app: RequestRecorder
 ) -> None:
@@ -118,6 +120,7 @@ async def test_a_field_off_the_edit_screen_writes_nothing(
     assert not sandbox_app.writes()
 
 
+@DEPLOYMENTS
 @pytest.mark.parametrize(
     ("arguments", "said"),
     [
@@ -164,6 +167,7 @@ async def test_assignee_by_email_name_me_and_none(
     assert seen == [by_email["bob.smith@example.com"], alice, demo, None]
 
 
+@DEPLOYMENTS
 async def test_sprint_by_name_then_backlog(
     connect: ClientFactory, sandbox_app: RequestRecorder
 ) -> None:
@@ -182,6 +186,7 @@ async def test_sprint_by_name_then_backlog(
     assert "POST /rest/agile/1.0/backlog/issue" in sandbox_app.take()
 
 
+@DEPLOYMENTS
 async def test_custom_field_by_name(connect: ClientFactory, sandbox_app: RequestRecorder) -> None:
     """fields={"Story Points": 5} sets customfield_10016."""
     issue = story(site_of(sandbox_app))
@@ -194,6 +199,7 @@ async def test_custom_field_by_name(connect: ClientFactory, sandbox_app: Request
     assert result.structured_content["changed"] == {"Story Points": 5}
 
 
+@DEPLOYMENTS
 async def test_jira_refusal_is_passed_on_and_nothing_is_written(
     connect: ClientFactory, sandbox_app: RequestRecorder
 ) -> None:
@@ -209,6 +215,7 @@ async def test_jira_refusal_is_passed_on_and_nothing_is_written(
     assert issue.model_dump_json() == before
 
 
+@DEPLOYMENTS
 async def test_nothing_outside_the_scope_is_written(
     connect: ClientFactory, sandbox_app: RequestRecorder
 ) -> None:
