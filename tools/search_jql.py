@@ -79,9 +79,11 @@ async def handle(ctx: ToolContext, params: Params) -> Result:
     page = await ctx.gateway.search_page(
         query, fields=selection.ids, max_results=params.limit, next_page_token=jira_token
     )
-    # The total does not change from page to page: it is counted with the first page only.
-    count = params.count and not params.page_token
-    total = await ctx.gateway.approximate_count(query) if count else None
+    # The total does not change from page to page: it is counted with the first page only,
+    # from the page itself when Jira counted it there.
+    total = None
+    if params.count and not params.page_token:
+        total = page.total if page.total is not None else await ctx.gateway.approximate_count(query)
     next_token = None
     if page.next_page_token is not None:
         next_token = cursor.wrap(page.next_page_token, page.jql, selection.ids)

@@ -45,6 +45,8 @@ class PositionPage:
     issues: list[dict[str, Any]]
     next_token: str | None
     names: dict[str, str] = field(default_factory=dict)
+    # How many issues the search matched, as Jira counted them with this page.
+    total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,8 @@ def _page(
         and following.position < total
     )
     token = following.token() if more and following is not None else None
-    return PositionPage(issues, token, dict(data.get("names") or {}))
+    counted = total if isinstance(total, int) and not isinstance(total, bool) else None
+    return PositionPage(issues, token, dict(data.get("names") or {}), counted)
 
 
 async def count(http: JiraHttp, query: ScopedQuery) -> int:

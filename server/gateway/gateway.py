@@ -58,6 +58,9 @@ class SearchPage:
     next_page_token: str | None
     jql: str
     names: dict[str, str] = field(default_factory=dict)
+    # How many issues match, when Jira says so with the page (Data Center's ``total``; the
+    # first page's is the query's own, later ones count the result frozen at the first).
+    total: int | None = None
 
     @property
     def is_last(self) -> bool:
@@ -174,7 +177,7 @@ class JiraGateway:
             found = await dc_search.page(
                 self.http, asked, next_page_token, now=self.http.clock.wall(), zone_of=self._zone
             )
-            return SearchPage(found.issues, found.next_token, query.text, found.names)
+            return SearchPage(found.issues, found.next_token, query.text, found.names, found.total)
         body: dict[str, Any] = {
             "jql": query,
             "fields": list(dict.fromkeys(fields)),
