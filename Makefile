@@ -11,7 +11,7 @@ SERVE_STAMP := $(VENV)/.installed-serve
 TEST_STAMP := $(VENV)/.installed-test
 TEAM_STAMP := $(VENV)/.installed-team
 
-.PHONY: install install-team install-test run test check lint types unit conformance bench clean
+.PHONY: install install-team install-test run test check lint types unit fuzz conformance bench clean
 
 # What serving needs, nothing more: `make run` and the Dockerfile (make install) use this.
 $(SERVE_STAMP): pyproject.toml
@@ -46,8 +46,15 @@ lint: $(TEST_STAMP)
 types: $(TEST_STAMP)
 	$(BIN)/mypy
 
+# The property tests replay the same derived examples on every run (the `ci` profile of
+# tests/conftest.py), so a run's verdict is the code's, not the draw's; `make fuzz` draws new
+# examples each time to look further.
 unit: $(TEST_STAMP)
-	$(BIN)/pytest
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest
+
+fuzz: $(TEST_STAMP)
+	$(BIN)/pytest tests/adf tests/wiki tests/jql tests/gateway/test_datacenter_dialect.py \
+	  tests/tools/test_scope_property.py
 
 # make check: the fast static checks only.
 check: lint types

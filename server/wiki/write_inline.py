@@ -21,6 +21,8 @@ from server.wiki.escape import escape_text, is_word
 _DELIMITERS = {"strong": "*", "em": "_", "strike": "-", "underline": "+"}
 _ORDER = tuple(_DELIMITERS)
 _URL_UNSAFE = re.compile(r"[\s|\[\]]")
+# A target starting so is read as a mention (`~`) or an attachment (`^`), not a URL.
+_URL_SPECIAL_START = re.compile(r"^[~^]")
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,10 @@ def _with_links_folded(pieces: Sequence[Piece]) -> list[Piece]:
 
 
 def _link(piece: Piece) -> str:
+    # Percent-encoded, these name the same URL (RFC 3986, 2.1 and 6.2.2.2) and wiki reads
+    # them as one.
     target = _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", piece.href or "")
+    target = _URL_SPECIAL_START.sub(lambda m: f"%{ord(m.group()):02X}", target)
     inner = piece.inner
     plain = len(inner) == 1 and inner[0].kind == "text" and not inner[0].marks
     if plain and inner[0].text == target:

@@ -1,6 +1,7 @@
 """Properties: Markdown -> wiki markup -> Markdown keeps the document; any text survives."""
 
 from typing import Any
+from urllib.parse import unquote
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,7 +34,9 @@ def _normal(node: Any) -> Any:
     """A document without the differences wiki markup cannot write: an ordered list's start
     (`#` counts from 1), two lists of one kind in a row inside a list item (they are one list),
     effects on blanks at the edge of effects (invisible, and nested effects cannot always hold
-    them), and empty paragraphs between blocks."""
+    them), empty paragraphs between blocks, percent-encoding in link targets (the same URL;
+    wiki needs it for blanks, `|`, brackets and a leading `~` or `^`), and links to an anchor
+    (`#name`), which read back as their text: they have no address outside Jira."""
     if isinstance(node, list):
         return _merged([_normal(child) for child in node])
     if not isinstance(node, dict):
@@ -45,7 +48,28 @@ def _normal(node: Any) -> Any:
         result["content"] = kept or (result["content"][:1] if quote else [])
     if result.get("type") == "orderedList":
         result.pop("attrs", None)
+    if isinstance(result.get("marks"), list):
+        marks = [_href_normal(mark) for mark in result["marks"]]
+        kept = [mark for mark in marks if not _anchor_link(mark)]
+        if kept:
+            result["marks"] = kept
+        else:
+            result.pop("marks")
     return result
+
+
+def _href_normal(mark: Any) -> Any:
+    if isinstance(mark, dict) and mark.get("type") == "link":
+        return {**mark, "attrs": {"href": unquote(str(mark.get("attrs", {}).get("href")))}}
+    return mark
+
+
+def _anchor_link(mark: Any) -> bool:
+    return (
+        isinstance(mark, dict)
+        and mark.get("type") == "link"
+        and str(mark.get("attrs", {}).get("href", "")).startswith("#")
+    )
 
 
 def _unmarked_blanks(node: Any) -> list[Any]:
