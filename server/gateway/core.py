@@ -13,7 +13,7 @@ from server.gateway import headers as rate_headers
 from server.gateway.audit import AuditTrail
 from server.gateway.body import read_capped, stacked_encoding
 from server.gateway.clock import Clock
-from server.gateway.dialect import CloudDialect, Dialect, Wire
+from server.gateway.dialect import CLOUD, Dialect, Wire
 from server.gateway.error_mapping import (
     error_from_exception,
     error_from_response,
@@ -207,7 +207,7 @@ class JiraHttp:
     async def _dialect_for(self, path: str) -> Dialect:
         """The site's dialect; serverInfo, which tells the deployment, is asked as it is."""
         if path == SERVER_INFO:
-            return _CLOUD
+            return CLOUD
         return await self.dialect_of()
 
     async def _send_guarded(self, call: _Call, issue: str | None, route: Route) -> Json:
@@ -479,13 +479,12 @@ class JiraHttp:
         )
 
 
-_CLOUD = CloudDialect()
 # The one request whose path is the same on every Jira, and that says which Jira it is.
 SERVER_INFO = "/rest/api/2/serverInfo"
 
 
 async def _cloud() -> Dialect:
-    return _CLOUD
+    return CLOUD
 
 
 def _outcome(error: JiraError) -> str:

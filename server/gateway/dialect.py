@@ -25,8 +25,6 @@ from typing import Any, Protocol
 Json = Any
 Params = Mapping[str, str | int] | None
 
-CLOUD_API = "/rest/api/3/"
-V2_API = "/rest/api/2/"
 
 
 @dataclass(frozen=True)
@@ -65,6 +63,10 @@ class CloudDialect:
     async def inbound(self, asked: Wire, sent: Wire, data: Json) -> Json:
         """Unchanged."""
         return data
+
+
+# Cloud's dialect keeps no state: one instance serves every gateway.
+CLOUD = CloudDialect()
 
 
 class Adapter(Protocol):
@@ -127,7 +129,3 @@ def v2_path(path: str) -> str:
     """``/rest/api/3/x`` as ``/rest/api/2/x``; any other path unchanged."""
     return _CLOUD_PATH.sub("/rest/api/2", path)
 
-
-def speaks_cloud(path: str) -> bool:
-    """True for a path in Cloud's REST v3, which a Data Center site must hear as v2."""
-    return path.startswith(CLOUD_API)

@@ -32,7 +32,7 @@ from server.gateway.catalogue import CatalogueCache
 from server.gateway.clock import Clock, SystemClock
 from server.gateway.core import JiraHttp, Json
 from server.gateway.datacenter import datacenter_dialect
-from server.gateway.dialect import CloudDialect, Dialect, Wire
+from server.gateway.dialect import CLOUD, Dialect, Wire
 from server.gateway.issues import IssuesApi
 from server.gateway.meta import MetaApi
 from server.gateway.retry import Backoff
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 PROPERTY_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
 BULK_BATCH = 100  # /issue/bulkfetch takes at most 100 ids or keys per call
 MAX_PAGE = 100
-CLOUD_DIALECT = CloudDialect()
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ class JiraGateway:
     async def _dialect(self) -> Dialect:
         """How requests are said to this site: Cloud's words, or Data Center's."""
         if await self.meta.deployment() == "cloud":
-            return CLOUD_DIALECT
+            return CLOUD
         if self._datacenter is None:
             self._datacenter = datacenter_dialect(self.meta)
         return self._datacenter

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -100,15 +102,26 @@ async def test_an_unknown_attachment_lists_the_issue_s_files(connect: ClientFact
     assert "SHOP-2 has no attachments" in text_of(empty)
 
 
+def sandbox_playing(deployment: Deployment) -> Any:
+    """A fresh sandbox without its rate limit, playing ``deployment``."""
+    return create_app(SandboxConfig(rate_limit=None, deployment=deployment))
+
+
+@asynccontextmanager
+async def shop_client(jira_app: Any, deployment: Deployment) -> AsyncIterator[Client]:
+    """An MCP client scoped to SHOP, through ``jira_app`` (a sandbox, perhaps wrapped)."""
+    settings = tool_settings(jira_projects="SHOP", jira_deployment=deployment)
+    async with Client(build_server(settings, jira_app=jira_app), raise_exceptions=False) as c:
+        yield c
+
+
 @DEPLOYMENTS
 async def test_another_issue_s_attachment_id_is_refused_without_reading_it(
     deployment: Deployment,
 ) -> None:
     """An SEC file's id asked through a SHOP issue: refused, and its content never read."""
-    recorder = RequestRecorder(create_app(SandboxConfig(rate_limit=None, deployment=deployment)))
-    settings = tool_settings(jira_projects="SHOP", jira_deployment=deployment)
-    server = build_server(settings, jira_app=recorder)
-    async with Client(server, raise_exceptions=False) as client:
+    recorder = RequestRecorder(sandbox_playing(deployment))
+    async with shop_client(recorder, deployment) as client:
         result = await client.call_tool("get_attachment", {"key": "SHOP-1", "attachment": SEC_PNG})
     assert result.is_error
     assert "sec-" not in text_of(result)
@@ -239,10 +252,8 @@ async def test_an_upload_whose_answer_is_lost_to_a_503_is_attached_once(
     deployment: Deployment,
 ) -> None:
     """Jira attached the file but its answer was a 503: settled by a read, not sent again."""
-    app = FailAfterUpload(create_app(SandboxConfig(rate_limit=None, deployment=deployment)))
-    settings = tool_settings(jira_projects="SHOP", jira_deployment=deployment)
-    server = build_server(settings, jira_app=app)
-    async with Client(server, raise_exceptions=False) as client:
+    app = FailAfterUpload(sandbox_playing(deployment))
+    async with shop_client(app, deployment) as client:
         result = await client.call_tool(
             "add_attachment", {"key": "SHOP-2", "filename": "a.txt", "text": "once"}
         )
