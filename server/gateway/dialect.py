@@ -26,7 +26,6 @@ Json = Any
 Params = Mapping[str, str | int] | None
 
 
-
 @dataclass(frozen=True)
 class Wire:
     """One request as it will be sent: method, path, query parameters and JSON body."""
@@ -128,4 +127,3 @@ _CLOUD_PATH = re.compile(r"^/rest/api/3(?=/)")
 def v2_path(path: str) -> str:
     """``/rest/api/3/x`` as ``/rest/api/2/x``; any other path unchanged."""
     return _CLOUD_PATH.sub("/rest/api/2", path)
-
